@@ -1,0 +1,23 @@
+// Shared by every command: bad input is a one-line error and exit 2, never a stack trace;
+// Ctrl+C ends cleanly (sandboxes are killed by their exit hook, labs die with us).
+
+/** A mistake in how the command was called: shown as one line, exit 2. */
+export class UsageError extends Error {}
+
+export function runCli(name: string, main: () => Promise<number>): void {
+  process.once("SIGINT", () => process.exit(130));
+  process.once("SIGTERM", () => process.exit(143));
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      const e = err as { code?: string; message?: string; stack?: string };
+      // node:util parseArgs reports unknown flags with these codes.
+      const usage = err instanceof UsageError || (typeof e?.code === "string" && e.code.startsWith("ERR_PARSE_ARGS"));
+      process.stderr.write(`${name}: ${usage ? "" : "internal error: "}${e?.message ?? String(err)}\n`);
+      if (!usage && process.env.TLS_WORKBOOK_DEBUG) process.stderr.write(`${e?.stack}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

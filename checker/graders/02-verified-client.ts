@@ -1,0 +1,173 @@
+// Lesson 02: a verified TLS client. The learner's tlsGet runs against the lab; the lab's
+// logs show what actually reached the server (SNI, request line, headers).
+import crypto from "node:crypto";
+import { acceptedBrokenMistake, expectResolved, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader } from "../grading/check.ts";
+import type { Lab, SeenRequest } from "../lab/lab.ts";
+import { describeError, type CallResult } from "../sandbox/sandbox.ts";
+
+interface TlsGetResult {
+  tlsVersion: string;
+  issuedTo: string;
+  response: string;
+}
+
+const HOST = "localhost";
+
+/** A path nobody could guess, so each request in the lab's log belongs to one check. */
+const freshPath = () => `/lesson-02/${crypto.randomBytes(6).toString("hex")}`;
+
+function asResult(v: unknown): TlsGetResult {
+  if (!v || typeof v !== "object") fail({ expected: "an object { tlsVersion, issuedTo, response }", got: show(v) });
+  return v as TlsGetResult;
+}
+
+export const grader: CodeGrader = {
+  timeoutMs: 4000,
+  checks(lab: Lab): Check[] {
+    const good = lab.endpoint("good");
+    const goodPath = freshPath();
+    const v12 = lab.endpoint("tls-v1-2");
+
+    const callGood = (ctx: CheckContext) => ctx.shared("good", () => ctx.sandbox.call("tlsGet", [HOST, good.port, goodPath]));
+    const goodResult = async (ctx: CheckContext) => {
+      const r = await callGood(ctx);
+      if (r.status !== "resolved") fail({ expected: "tlsGet to succeed on the good server first", got: "it did not (see the first check)" });
+      return asResult(r.value);
+    };
+    const seenRequest = (ctx: CheckContext, reqPath: string): SeenRequest => {
+      const seen = ctx.lab.requests.find((q) => q.path === reqPath || q.requestLine.includes(reqPath));
+      if (!seen) fail({ expected: `a request for ${reqPath} to reach the server`, got: "no request with that path arrived", mistake: "Send the request line with the path you were given, after the handshake." });
+      return seen;
+    };
+
+    const rejects = (name: string, label: string, why: string): Check => ({
+      name: `rejects ${label} (${name})`,
+      why,
+      async run(ctx) {
+        const reqPath = freshPath();
+        const r = await ctx.call("tlsGet", [HOST, lab.endpoint(name).port, reqPath]);
+        if (r.status === "resolved") fail({ expected: "tlsGet to reject", got: `it resolved with ${show(r.value)}`, mistake: acceptedBrokenMistake(r, name) });
+        failIfUnwritten(r);
+        if (r.status === "broken") fail({ expected: "tlsGet to reject promptly", got: r.message, mistake: "Listen for the socket's 'error' event and reject the promise from it." });
+        if (ctx.lab.requests.some((q) => q.requestLine.includes(reqPath)))
+          fail({ expected: "no data sent to a server that failed verification", got: "your request reached it", mistake: "Your code sent the request before (or without) verification: write only after 'secureConnect', with verification on." });
+      },
+    });
+
+    return [
+      {
+        name: "connects to a valid server and returns a result (good)",
+        why: "A client that cannot talk to a correctly configured server is of no use, however safe it is.",
+        async run(ctx) {
+          asResult(expectResolved(await callGood(ctx), `tlsGet("${HOST}", ${good.port}, "${goodPath}") to resolve`));
+        },
+      },
+      {
+        name: "reports the negotiated TLS version (TLSv1.3)",
+        why: "The protocol version tells you how well the connection is protected; a monitor needs the real value from socket.getProtocol().",
+        async run(ctx) {
+          const { tlsVersion } = await goodResult(ctx);
+          if (tlsVersion !== "TLSv1.3") fail({ expected: '"TLSv1.3"', got: show(tlsVersion) });
+        },
+      },
+      {
+        name: "reports who the certificate was issued to (the subject CN)",
+        why: "The certificate names the party you are talking to; reading it from the live certificate is how you know who answered.",
+        async run(ctx) {
+          const { issuedTo } = await goodResult(ctx);
+          const cn = good.leaf!.subject.CN!;
+          if (issuedTo !== cn) fail({ expected: show(cn) + " (random for each run)", got: show(issuedTo), mistake: issuedTo?.includes?.(".lab.test") ? "That is a name from another run: read it from socket.getPeerCertificate().subject.CN." : undefined });
+        },
+      },
+      {
+        name: "returns everything the server sent back",
+        why: "The response is the point of the request; it arrives in several chunks, so collect them all until the server closes.",
+        async run(ctx) {
+          const { response } = await goodResult(ctx);
+          if (typeof response !== "string" || !response.includes(`token: ${lab.token}`) || !response.startsWith("HTTP/1.1 200"))
+            fail({ expected: `the full HTTP response, starting "HTTP/1.1 200" and holding this run's token ${lab.token}`, got: show(response) });
+        },
+      },
+      {
+        name: "sends SNI: the server name localhost",
+        why: "SNI tells a shared server which certificate to present; without it many real servers answer with the wrong certificate or not at all.",
+        async run(ctx) {
+          await goodResult(ctx);
+          const seen = seenRequest(ctx, goodPath);
+          if (seen.servername !== HOST) fail({ expected: `SNI "${HOST}"`, got: seen.servername ? show(seen.servername) : "no SNI at all", mistake: "Pass servername: host to tls.connect." });
+        },
+      },
+      {
+        name: "sends the request line GET <path> HTTP/1.1",
+        why: "The server can only answer the request it receives; the path you are given must reach it unchanged.",
+        async run(ctx) {
+          await goodResult(ctx);
+          const seen = seenRequest(ctx, goodPath);
+          if (seen.requestLine !== `GET ${goodPath} HTTP/1.1`) fail({ expected: show(`GET ${goodPath} HTTP/1.1`), got: show(seen.requestLine) });
+        },
+      },
+      {
+        name: "sends a Host header naming the server",
+        why: "HTTP/1.1 requires Host: one address can serve many sites, and the header says which one you mean.",
+        async run(ctx) {
+          await goodResult(ctx);
+          const host = seenRequest(ctx, goodPath).headers.host;
+          if (host !== HOST && host !== `${HOST}:${good.port}`) fail({ expected: `Host: ${HOST}`, got: host === undefined ? "no Host header" : `Host: ${host}` });
+        },
+      },
+      {
+        name: "asks the server to close the connection (Connection: close)",
+        why: "An HTTP/1.1 server keeps the connection open by default; without Connection: close, code that reads until the end waits until the server gives up.",
+        async run(ctx) {
+          await goodResult(ctx);
+          const conn = seenRequest(ctx, goodPath).headers.connection;
+          if (conn?.toLowerCase() !== "close") fail({ expected: "Connection: close", got: conn === undefined ? "no Connection header" : `Connection: ${conn}` });
+        },
+      },
+      {
+        name: "reports TLSv1.2 from a server that only speaks TLS 1.2 (tls-v1-2)",
+        why: "A hard-coded version is wrong as soon as a server differs; the real value is what tells you an old server is still out there.",
+        async run(ctx) {
+          const r = await ctx.shared("v12", () => ctx.sandbox.call("tlsGet", [HOST, v12.port]));
+          const { tlsVersion } = asResult(expectResolved(r, `tlsGet("${HOST}", ${v12.port}) to resolve`));
+          if (tlsVersion !== "TLSv1.2") fail({ expected: '"TLSv1.2"', got: show(tlsVersion) });
+        },
+      },
+      {
+        name: 'asks for "/" when no path is given',
+        why: "Defaults are part of the contract: tlsGet(host, port) must fetch the site's root.",
+        async run(ctx) {
+          const r = await ctx.shared("v12", () => ctx.sandbox.call("tlsGet", [HOST, v12.port]));
+          expectResolved(r, `tlsGet("${HOST}", ${v12.port}) to resolve`);
+          const seen = ctx.lab.requests.filter((q) => q.endpoint === "tls-v1-2");
+          if (!seen.some((q) => q.requestLine === "GET / HTTP/1.1")) fail({ expected: show("GET / HTTP/1.1"), got: seen.length ? show(seen[0].requestLine) : "no request" });
+        },
+      },
+      rejects("wrong-host", "a certificate issued for another name", "A valid certificate for someone else's name is exactly what an impostor would present; the hostname check is what stops it."),
+      rejects("self-signed", "a self-signed certificate", "Anyone can sign their own certificate; accepting one means accepting whoever answers."),
+      rejects("expired", "an expired certificate", "An expired certificate is no longer vouched for; its key may have leaked long ago."),
+      rejects("untrusted-root", "a certificate from an untrusted root", "Trust comes from the roots you chose to trust; a chain to any other root proves nothing."),
+      {
+        name: "rejects when nothing listens on the port (refused)",
+        why: "Callers must learn that the connection failed; a promise that never settles or resolves empty hides an outage.",
+        async run(ctx) {
+          const r = await ctx.call("tlsGet", [HOST, lab.endpoint("refused").port]);
+          if (r.status === "resolved") fail({ expected: "tlsGet to reject with ECONNREFUSED", got: `it resolved with ${show(r.value)}` });
+          if (r.status === "broken") fail({ expected: "tlsGet to reject promptly", got: r.message, mistake: "Listen for the socket's 'error' event and reject the promise from it." });
+          failIfUnwritten(r);
+        },
+      },
+      {
+        name: "keeps certificate verification switched on",
+        why: "rejectUnauthorized: false or NODE_TLS_REJECT_UNAUTHORIZED=0 keep the encryption but drop the proof of who is on the other end.",
+        async run(ctx) {
+          const calls: CallResult[] = [await callGood(ctx)];
+          const off = calls.map(verificationOffMistake).find(Boolean);
+          if (off) fail({ expected: "tls.connect with its default, verifying options", got: "verification switched off", mistake: off });
+        },
+      },
+    ];
+  },
+};
+
+export { describeError };

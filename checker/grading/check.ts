@@ -1,0 +1,161 @@
+// What a grader is made of: named checks, each proving one behaviour by running the
+// learner's code, and failing with what was expected, what came back and why it matters.
+import type { Lab } from "../lab/lab.ts";
+import type { TestResult } from "../report/results.ts";
+import { describeError, type Broken, type CallResult, type Handle, type Sandbox, type Settled } from "../sandbox/sandbox.ts";
+
+export interface Failure {
+  expected?: string;
+  got?: string;
+  /** The mistake, named, when the grader can tell (e.g. "rejectUnauthorized: false"). */
+  mistake?: string;
+  /** The function is still the lesson's stub: say only that. */
+  stub?: string;
+}
+
+export class CheckFailed extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.mistake ?? failure.got ?? "check failed");
+  }
+}
+
+export function fail(failure: Failure): never {
+  throw new CheckFailed(failure);
+}
+
+/** What a check gets: the lab, the sandbox, and a call() that keeps the learner's output. */
+export interface CheckContext {
+  lab: Lab;
+  sandbox: Sandbox;
+  call(fn: string, args?: unknown[], o?: Parameters<Sandbox["call"]>[2]): Promise<CallResult>;
+  /** A call several checks share: made once, by whichever check asks first. */
+  shared(key: string, make: () => Promise<CallResult>): Promise<CallResult>;
+}
+
+export interface Check {
+  name: string;
+  /** One or two sentences on why this behaviour matters, shown when it fails. */
+  why: string;
+  run(ctx: CheckContext): Promise<void>;
+}
+
+export interface CodeGrader {
+  /** Checks run concurrently; results are reported in this order. */
+  checks(lab: Lab): Check[];
+  /** Per-call timeout for this lesson. */
+  timeoutMs?: number;
+}
+
+export function formatFailure(f: Failure, why: string): string {
+  if (f.stub) return `${f.stub} is still the stub (it throws "not implemented"): replace its TODOs with your code.`;
+  const lines: string[] = [];
+  if (f.expected !== undefined) lines.push(`expected: ${f.expected}`);
+  if (f.got !== undefined) lines.push(`got:      ${f.got}`);
+  if (f.mistake) lines.push(f.mistake);
+  lines.push(`why it matters: ${why}`);
+  return lines.join("\n");
+}
+
+/** Runs every check concurrently against one sandbox and reports them in order. */
+export async function runChecks(checks: Check[], lab: Lab, sandbox: Sandbox): Promise<TestResult[]> {
+  const sharedCalls = new Map<string, Promise<CallResult>>();
+  return Promise.all(
+    checks.map(async (check): Promise<TestResult> => {
+      let output = "";
+      const ctx: CheckContext = {
+        lab,
+        sandbox,
+        async call(fn, args = [], o) {
+          const r = await sandbox.call(fn, args, o);
+          output += r.output;
+          return r;
+        },
+        shared(key, make) {
+          let p = sharedCalls.get(key);
+          if (!p) {
+            p = make();
+            sharedCalls.set(key, p);
+            p.then((r) => (output += r.output));
+          }
+          return p;
+        },
+      };
+      try {
+        await check.run(ctx);
+        return withOutput({ name: check.name, status: "pass" }, output);
+      } catch (err) {
+        if (err instanceof CheckFailed) return withOutput({ name: check.name, status: "fail", message: formatFailure(err.failure, check.why) }, output);
+        return { name: check.name, status: "error", message: `the grader itself failed on this check (please report it): ${(err as Error)?.stack ?? String(err)}` };
+      }
+    }),
+  );
+}
+
+function withOutput(t: TestResult, output: string): TestResult {
+  return output ? { ...t, output } : t;
+}
+
+// ---- helpers shared by the code graders -----------------------------------------------
+
+const STUB = /^not implemented(: (\w+))?/i;
+
+type Outcome = Settled | Broken;
+
+/** Fails at once when the call hit the stub or a missing export; other outcomes are left to the check. */
+export function failIfUnwritten<T extends Outcome>(r: T): asserts r is Exclude<T, { status: "missing" }> {
+  if (r.status === "missing")
+    fail({ expected: `your file to export a function named ${r.name}`, got: "no such export", mistake: `Keep the name and signature the lesson gives: export function ${r.name}(...)` });
+  if (r.status === "rejected") {
+    const m = STUB.exec(r.error.message ?? "");
+    if (m) fail({ stub: m[2] ?? "this function" });
+  }
+}
+
+/** Fails with a clear message unless the call resolved; returns the resolved value. */
+export function expectResolved(r: Outcome, what: string): unknown {
+  if (r.status === "resolved") return r.value;
+  failIfUnwritten(r);
+  if (r.status === "broken") fail({ expected: what, got: r.message });
+  if (r.status === "rejected") fail({ expected: what, got: `it rejected with ${describeError(r.error)}` });
+  fail({ expected: what, got: r.status });
+}
+
+/** A plain description of a value for "got:" lines. */
+export function show(v: unknown): string {
+  if (v instanceof Date) return `Date(${v.toISOString()})`;
+  if (typeof v === "string") return JSON.stringify(v.length > 200 ? v.slice(0, 200) + "…" : v);
+  try {
+    const s = JSON.stringify(v, (_k, x) => (typeof x === "string" && x.length > 120 ? x.slice(0, 120) + "…" : x));
+    return s === undefined ? String(v) : s;
+  } catch {
+    return String(v);
+  }
+}
+
+/** Names the way verification was switched off in this call, if the harness saw one. */
+export function verificationOffMistake(r: CallResult): string | undefined {
+  if (r.tls.some((u) => u.envRejectUnauthorized0))
+    return "Your code sets NODE_TLS_REJECT_UNAUTHORIZED=0, which switches certificate verification off for the whole process.";
+  if (r.tls.some((u) => u.rejectUnauthorizedFalse))
+    return "Your code passes rejectUnauthorized: false, which switches certificate verification off.";
+  return undefined;
+}
+
+/**
+ * The check that a connection to a broken endpoint was refused. `nameCheck` marks endpoints
+ * where only the hostname is wrong, so a do-nothing checkServerIdentity can be named.
+ */
+export function acceptedBrokenMistake(r: CallResult, endpoint: string): string {
+  const off = verificationOffMistake(r);
+  if (off) return off;
+  if (endpoint === "wrong-host" && r.tls.some((u) => u.customCheckServerIdentity))
+    return "Your checkServerIdentity accepts a certificate issued for another name: it switches the hostname check off. Leave it out.";
+  if (r.tls.length === 0)
+    return "Verification must stay on: no rejectUnauthorized: false, no NODE_TLS_REJECT_UNAUTHORIZED=0, no checkServerIdentity that accepts everything.";
+  return "tls.connect did reject this certificate, but your function resolved anyway: let the error reach the caller (reject), don't catch it and return something else.";
+}
+
+/** Turns a Handle-carrying value into its handle, for method calls. */
+export function asHandle(v: unknown): Handle | undefined {
+  return v && typeof v === "object" && "__handle" in v ? (v as Handle) : undefined;
+}

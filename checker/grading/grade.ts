@@ -1,0 +1,78 @@
+// Grading one lesson: find the learner's file, start a lab (or use the one given), run the
+// learner's code in a sandbox, run the lesson's checks, and return a results.json v3 object.
+import fs from "node:fs";
+import path from "node:path";
+import { Lab } from "../lab/lab.ts";
+import type { Lesson } from "../manifest.ts";
+import { errorResult, overallStatus, type LessonResult, type TestResult } from "../report/results.ts";
+import { LearnerSyntaxError } from "../sandbox/bundle.ts";
+import { describeProblem, LearnerLoadError, Sandbox, type SandboxOptions } from "../sandbox/sandbox.ts";
+import { formatFailure, runChecks, type CodeGrader } from "./check.ts";
+import { loadGrader } from "../graders/index.ts";
+
+export const WORKBOOK_ROOT = path.resolve(import.meta.dirname, "..", "..");
+
+export interface GradeOptions {
+  /** Grade this file instead of the learner's. */
+  file?: string;
+  /** Grade the reference solution. */
+  solution?: boolean;
+  /** A running lab to use (the batch grader shares one); otherwise one is started and closed. */
+  lab?: Lab;
+  /** The workbook whose lessons/ to read (default: this one). */
+  root?: string;
+  sandbox?: Partial<SandboxOptions>;
+}
+
+export function learnerFile(lesson: Lesson, o: Pick<GradeOptions, "file" | "solution" | "root"> = {}): string {
+  if (o.file) return path.resolve(o.file);
+  const root = o.root ?? WORKBOOK_ROOT;
+  return path.join(root, o.solution ? "solutions" : "lessons", lesson.id, lesson.files[0]);
+}
+
+export async function gradeLesson(lesson: Lesson, o: GradeOptions = {}): Promise<LessonResult> {
+  const file = learnerFile(lesson, o);
+  const shown = path.relative(process.cwd(), file) || file;
+  if (!fs.existsSync(file)) return errorResult(lesson.id, `${shown} does not exist. Restore it from git, or pass --file with the file to grade.`);
+  const grader = await loadGrader(lesson.id);
+  if (!grader) return errorResult(lesson.id, `lesson ${lesson.number} (${lesson.slug}) is not available yet`);
+
+  const lab = o.lab ?? (await Lab.start());
+  let sandbox: Sandbox | undefined;
+  try {
+    try {
+      sandbox = await Sandbox.start({ file, trustBundleFile: lab.trustBundleFile, timeoutMs: grader.timeoutMs, ...o.sandbox });
+    } catch (err) {
+      if (err instanceof LearnerSyntaxError) return errorResult(lesson.id, `could not compile ${err.message}`);
+      if (err instanceof LearnerLoadError) return errorResult(lesson.id, `could not load your file: ${err.detail}`);
+      throw err;
+    }
+    const tests = await runChecks(grader.checks(lab), lab, sandbox);
+    tests.push(await cleanupCheck(sandbox));
+    return { version: 3, lesson: lesson.id, status: overallStatus(tests), tests };
+  } finally {
+    await sandbox?.close();
+    if (!o.lab) await lab.close();
+  }
+}
+
+/** Every code lesson ends with it: nothing left running, no error that nobody handled. */
+async function cleanupCheck(sandbox: Sandbox): Promise<TestResult> {
+  const name = "leaves nothing behind: no open server or connection, no unhandled error";
+  const why = "Sockets and servers left open keep a program from exiting and leak file descriptors; an unhandled error is a crash waiting in production.";
+  const broken = sandbox.brokenReason;
+  const problems: string[] = [];
+  if (broken) problems.push(broken.message);
+  else {
+    const open = await sandbox.openHandles();
+    const servers = open?.filter((h) => h === "TCPServerWrap").length ?? 0;
+    const sockets = open?.filter((h) => h === "TCPSocketWrap").length ?? 0;
+    if (servers) problems.push(`${servers} server(s) still listening: close every server you start`);
+    if (sockets) problems.push(`${sockets} connection(s) still open after your functions returned: end or destroy each socket`);
+  }
+  for (const p of sandbox.problems.slice(0, 3)) problems.push(describeProblem(p));
+  if (problems.length === 0) return { name, status: "pass" };
+  return { name, status: "fail", message: formatFailure({ expected: "nothing left running and no unhandled error", got: problems.join("; ") }, why) };
+}
+
+export type { CodeGrader };

@@ -1,0 +1,268 @@
+// The local lab: a badssl.com replica of real tls/net servers on 127.0.0.1. Each grading
+// run starts its own on free ports; `npm run lab` starts one on the documented ports.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import tls from "node:tls";
+import { ENDPOINTS, type EndpointKind, type EndpointSpec } from "./endpoints.ts";
+import { DAY_MS, Pki, randomLabel } from "./pki.ts";
+import type { Cert } from "./x509.ts";
+
+export const LAB_HOST = "127.0.0.1";
+
+export interface Endpoint {
+  name: string;
+  host: string;
+  port: number;
+  kind: EndpointKind;
+  /** "connect", or the err.code a default-verifying Node client gets. */
+  expect: string;
+  /** The leaf certificate served, for TLS endpoints. */
+  leaf?: Cert;
+}
+
+export interface TlsConfig {
+  /** Leaf first, then whatever chain the server sends. */
+  chain: Cert[];
+  minVersion?: tls.SecureVersion;
+  maxVersion?: tls.SecureVersion;
+  ciphers?: string;
+}
+
+/** A handshake that completed on a lab TLS endpoint. */
+export interface SeenHandshake {
+  endpoint: string;
+  servername: string | false;
+  protocol: string | null;
+}
+
+/** An HTTP request a lab TLS endpoint received. */
+export interface SeenRequest {
+  endpoint: string;
+  servername: string | false;
+  requestLine: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
+export interface LabOptions {
+  /** Use each endpoint's documented port (npm run lab) instead of free ports. */
+  fixedPorts?: boolean;
+  /** Where to write ca.pem and the trust bundle; a fresh temporary folder by default. */
+  dir?: string;
+  /** Start only these standard endpoints (all by default). */
+  only?: string[];
+}
+
+/** How long a keep-alive connection may sit idle before the lab closes it. */
+const KEEP_ALIVE_IDLE_MS = 1500;
+const MAX_REQUEST_BYTES = 16 * 1024;
+
+export class Lab {
+  readonly pki = new Pki();
+  /** Random per lab: it appears in every HTTP response, so no earlier run's output can pass. */
+  readonly token = crypto.randomBytes(8).toString("hex");
+  readonly endpoints: Record<string, Endpoint> = {};
+  readonly handshakes: SeenHandshake[] = [];
+  readonly requests: SeenRequest[] = [];
+  readonly dir: string;
+  readonly caFile: string;
+  /** The machine's own NODE_EXTRA_CA_CERTS (if any) plus the lab root: what a child should trust. */
+  readonly trustBundleFile: string;
+  private readonly servers = new Set<net.Server>();
+  private readonly sockets = new Set<net.Socket>();
+  private readonly ownsDir: boolean;
+  private closed = false;
+
+  private constructor(dir: string | undefined) {
+    this.ownsDir = !dir;
+    this.dir = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-lab-"));
+    fs.mkdirSync(this.dir, { recursive: true });
+    this.caFile = path.join(this.dir, "ca.pem");
+    fs.writeFileSync(this.caFile, this.pki.root.pem);
+    this.trustBundleFile = path.join(this.dir, "trust-bundle.pem");
+    fs.writeFileSync(this.trustBundleFile, existingExtraCAs() + this.pki.root.pem);
+  }
+
+  static async start(opts: LabOptions = {}): Promise<Lab> {
+    const lab = new Lab(opts.dir);
+    try {
+      const specs = ENDPOINTS.filter((e) => !opts.only || opts.only.includes(e.name));
+      await Promise.all(specs.map((spec) => lab.startStandard(spec, opts.fixedPorts ? spec.labPort : 0)));
+    } catch (err) {
+      await lab.close();
+      throw err;
+    }
+    return lab;
+  }
+
+  endpoint(name: string): Endpoint {
+    const e = this.endpoints[name];
+    if (!e) throw new Error(`the lab has no endpoint named ${name}`);
+    return e;
+  }
+
+  /** The standard endpoints' certificates and server settings. */
+  private standardTlsConfig(name: string): TlsConfig {
+    const { pki } = this;
+    const chained = (leaf: Cert): Cert[] => [leaf, ...pki.intermediate.chainAbove];
+    const legacy = (v: tls.SecureVersion): TlsConfig => ({
+      chain: chained(pki.issueLeaf({ cn: randomLabel(name) + ".lab.test" })),
+      minVersion: v,
+      maxVersion: v,
+      // OpenSSL 3 refuses TLS 1.0/1.1 at the default security level; the lab must offer them.
+      ciphers: "DEFAULT@SECLEVEL=0",
+    });
+    switch (name) {
+      case "good":
+        return { chain: chained(pki.issueLeaf({ cn: randomLabel("good") + ".lab.test" })), minVersion: "TLSv1.3" };
+      case "tls-v1-2":
+        return { chain: chained(pki.issueLeaf({ cn: randomLabel("tls-v1-2") + ".lab.test" })), maxVersion: "TLSv1.2" };
+      case "no-common-name":
+        return { chain: chained(pki.issueLeaf({ subject: { O: "TLS Workbook Lab" } })) };
+      case "expiring-soon":
+        return { chain: chained(pki.issueLeaf({ cn: randomLabel("expiring-soon") + ".lab.test", notAfter: 5 * DAY_MS })) };
+      case "expired":
+        return { chain: chained(pki.issueLeaf({ cn: randomLabel("expired") + ".lab.test", notBefore: -60 * DAY_MS, notAfter: -30 * DAY_MS })) };
+      case "not-yet-valid":
+        return { chain: chained(pki.issueLeaf({ cn: randomLabel("not-yet-valid") + ".lab.test", notBefore: 30 * DAY_MS, notAfter: 90 * DAY_MS })) };
+      case "wrong-host":
+        return { chain: chained(pki.issueLeaf({ cn: "wrong.host.badssl.test", altNames: ["wrong.host.badssl.test"] })) };
+      case "self-signed":
+        return { chain: [pki.issueLeaf({ cn: randomLabel("self-signed") + ".lab.test" }, "self")] };
+      case "untrusted-root":
+        return { chain: [pki.issueLeaf({ cn: randomLabel("untrusted-root") + ".lab.test" }, pki.untrustedRoot), pki.untrustedRoot] };
+      case "incomplete-chain":
+        return { chain: [pki.issueLeaf({ cn: randomLabel("incomplete-chain") + ".lab.test" })] };
+      case "tls-v1-0":
+        return legacy("TLSv1");
+      case "tls-v1-1":
+        return legacy("TLSv1.1");
+      default:
+        throw new Error(`no TLS configuration for ${name}`);
+    }
+  }
+
+  private async startStandard(spec: EndpointSpec, port: number): Promise<Endpoint> {
+    if (spec.kind === "tls") return this.addTls(spec.name, this.standardTlsConfig(spec.name), { port, expect: spec.expect });
+    return this.addRaw(spec.name, spec.kind, { port, expect: spec.expect });
+  }
+
+  /** Serve a TLS endpoint that answers HTTP requests with a small response holding the token. */
+  async addTls(name: string, cfg: TlsConfig, o: { port?: number; expect?: string } = {}): Promise<Endpoint> {
+    const [leaf] = cfg.chain;
+    const server = tls.createServer({
+      key: leaf.keyPem,
+      cert: cfg.chain.map((c) => c.pem).join(""),
+      minVersion: cfg.minVersion ?? "TLSv1.2",
+      maxVersion: cfg.maxVersion ?? "TLSv1.3",
+      ...(cfg.ciphers ? { ciphers: cfg.ciphers } : {}),
+    });
+    server.on("secureConnection", (socket) => {
+      this.handshakes.push({ endpoint: name, servername: socket.servername ?? false, protocol: socket.getProtocol() });
+      this.serveHttp(name, socket);
+    });
+    server.on("tlsClientError", () => {}); // a verifying client hanging up is the point of most endpoints
+    const endpoint: Endpoint = { name, host: LAB_HOST, port: 0, kind: "tls", expect: o.expect ?? "connect", leaf };
+    endpoint.port = await this.listen(server, o.port ?? 0);
+    this.endpoints[name] = endpoint;
+    return endpoint;
+  }
+
+  async addRaw(name: string, kind: Exclude<EndpointKind, "tls">, o: { port?: number; expect?: string } = {}): Promise<Endpoint> {
+    const endpoint: Endpoint = { name, host: LAB_HOST, port: 0, kind, expect: o.expect ?? "reject" };
+    if (kind === "refused") {
+      // A port that was free a moment ago and that nothing listens on now.
+      endpoint.port = o.port || (await this.listen(net.createServer(), 0, false));
+    } else {
+      const server = net.createServer((socket) => {
+        this.track(socket);
+        if (kind === "hang-up") socket.destroy();
+        if (kind === "plain-http")
+          socket.once("data", () => socket.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+        // silent: accept and never speak; close() destroys the socket.
+      });
+      endpoint.port = await this.listen(server, o.port ?? 0);
+    }
+    this.endpoints[name] = endpoint;
+    return endpoint;
+  }
+
+  private track(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.on("error", () => {});
+    socket.on("close", () => this.sockets.delete(socket));
+  }
+
+  private listen(server: net.Server, port: number, keep = true): Promise<number> {
+    return new Promise((resolve, reject) => {
+      server.once("error", (err: NodeJS.ErrnoException) => {
+        reject(err.code === "EADDRINUSE" ? new Error(`port ${port} is already in use: is another lab running?`) : err);
+      });
+      server.listen(port, LAB_HOST, () => {
+        const actual = (server.address() as net.AddressInfo).port;
+        if (keep) this.servers.add(server);
+        else server.close();
+        resolve(actual);
+      });
+    });
+  }
+
+  /** A minimal HTTP/1.1 responder: logs the request, answers, honours Connection: close. */
+  private serveHttp(name: string, socket: tls.TLSSocket): void {
+    this.track(socket);
+    let buf = "";
+    let idle: NodeJS.Timeout | undefined;
+    const onData = (chunk: Buffer) => {
+      buf += chunk.toString("latin1");
+      if (buf.length > MAX_REQUEST_BYTES) return socket.destroy();
+      const end = buf.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      const head = buf.slice(0, end).split("\r\n");
+      buf = buf.slice(end + 4);
+      const requestLine = head[0] ?? "";
+      const [method = "", reqPath = ""] = requestLine.split(" ");
+      const headers: Record<string, string> = {};
+      for (const line of head.slice(1)) {
+        const i = line.indexOf(":");
+        if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+      }
+      this.requests.push({ endpoint: name, servername: socket.servername ?? false, requestLine, method, path: reqPath, headers });
+      const body = `tls-workbook lab: ${name}\ntoken: ${this.token}\npath: ${reqPath}\n`;
+      const close = (headers.connection ?? "").toLowerCase() === "close";
+      socket.write(
+        `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+          `Connection: ${close ? "close" : "keep-alive"}\r\n\r\n${body}`,
+      );
+      clearTimeout(idle);
+      if (close) socket.end();
+      // Without "Connection: close" an HTTP/1.1 server keeps the connection open, as real ones do.
+      else idle = setTimeout(() => socket.end(), KEEP_ALIVE_IDLE_MS);
+    };
+    socket.on("data", onData);
+    socket.on("close", () => clearTimeout(idle));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of this.sockets) s.destroy();
+    await Promise.all([...this.servers].map((s) => new Promise<void>((r) => s.close(() => r()))));
+    if (this.ownsDir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The CA file this machine already trusts through NODE_EXTRA_CA_CERTS, so a bundle keeps it. */
+function existingExtraCAs(): string {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return "";
+  try {
+    const text = fs.readFileSync(file, "utf8");
+    return text.endsWith("\n") ? text : text + "\n";
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,122 @@
+// The one list of lessons. Numbers and slugs are fixed: progress files, reports and other
+// tools refer to them.
+export type LessonKind = "quiz" | "code" | "text";
+
+export interface Lesson {
+  number: number;
+  slug: string;
+  /** "02-verified-client": the folder under lessons/ and solutions/. */
+  id: string;
+  title: string;
+  kind: LessonKind;
+  /** The files the learner edits, relative to the lesson folder. */
+  files: string[];
+  /** Shown one at a time, in order. */
+  hints: string[];
+  /** False until the lesson's grader exists: running it says "not available yet". */
+  available: boolean;
+}
+
+type Entry = Omit<Lesson, "id">;
+
+const entries: Entry[] = [
+  {
+    number: 1,
+    slug: "what-tls-gives",
+    title: "What TLS gives you",
+    kind: "quiz",
+    files: ["answers.json"],
+    hints: [
+      "Match each property to what provides it: encryption hides, certificates identify, message authentication detects tampering.",
+      "A client checks three things in a server certificate: who signed it (a chain to a trusted root), which name it is for, and its dates.",
+    ],
+    available: false,
+  },
+  {
+    number: 2,
+    slug: "verified-client",
+    title: "A verified TLS client",
+    kind: "code",
+    files: ["exercise.ts"],
+    hints: [
+      "tls.connect({ host, port, servername: host }) verifies the chain and the hostname by default; wait for 'secureConnect' before you write anything.",
+      "Write `GET ${path} HTTP/1.1\\r\\nHost: ${host}\\r\\nConnection: close\\r\\n\\r\\n`, collect every 'data' chunk, and resolve on 'end' with socket.getProtocol() and socket.getPeerCertificate().subject?.CN ?? \"\".",
+      "Reject on the socket's 'error' event: that is where an expired, self-signed or wrong-host certificate shows up. Never set rejectUnauthorized: false.",
+    ],
+    available: true,
+  },
+  {
+    number: 3,
+    slug: "inspect-cert",
+    title: "What is in a real certificate",
+    kind: "code",
+    files: ["exercise.ts"],
+    hints: [
+      "socket.getPeerCertificate() gives subject.CN, issuer.O and valid_to; new Date(valid_to) parses the date.",
+      "Days left: Math.floor((expires.getTime() - Date.now()) / 86_400_000).",
+    ],
+    available: false,
+  },
+  {
+    number: 4,
+    slug: "self-signed-echo",
+    title: "Your own certificate and an encrypted round-trip",
+    kind: "code",
+    files: ["exercise.ts"],
+    hints: [
+      "The server: tls.createServer({ key, cert }) with the files you made; the client: tls.connect({ ca: fs.readFileSync(caFile), servername }).",
+      "Trusting exactly your certificate means passing it as `ca`, and keeping verification on.",
+    ],
+    available: false,
+  },
+  {
+    number: 5,
+    slug: "reject-bad-certs",
+    title: "Rejecting bad certificates",
+    kind: "code",
+    files: ["exercise.ts"],
+    hints: [
+      "connectStrict: tls.connect({ host, port, servername: host }); resolve on 'secureConnect' (then socket.end()), reject on 'error' with the error itself.",
+      "classifyTlsError: look at err.code, not the message. CERT_HAS_EXPIRED, CERT_NOT_YET_VALID, ERR_TLS_CERT_ALTNAME_INVALID, DEPTH_ZERO_SELF_SIGNED_CERT ...",
+      "SELF_SIGNED_CERT_IN_CHAIN is an untrusted root (its message says 'self-signed' too: a trap for message matching); UNABLE_TO_VERIFY_LEAF_SIGNATURE is a missing intermediate; ECONNREFUSED is unreachable.",
+    ],
+    available: true,
+  },
+  {
+    number: 6,
+    slug: "tls-health",
+    title: "A TLS health checker",
+    kind: "code",
+    files: ["exercise.ts"],
+    hints: [
+      "Check every target at once with Promise.all, each with its own timeout that destroys the socket.",
+      "FAIL on any error or a protocol below TLSv1.2; WARN when daysLeft < warnDays; PASS otherwise.",
+    ],
+    available: false,
+  },
+  {
+    number: 7,
+    slug: "why-not-verify-false",
+    title: "Why not rejectUnauthorized: false?",
+    kind: "text",
+    files: ["answer.md"],
+    hints: [
+      "Say what TLS still does without verification, and what it no longer proves.",
+      "Name who profits and where they sit, what they can do, and what to do instead for a self-signed server in Node.",
+    ],
+    available: false,
+  },
+];
+
+export const LESSONS: readonly Lesson[] = entries.map((e) => ({ ...e, id: `${String(e.number).padStart(2, "0")}-${e.slug}` }));
+
+/** "2", "02", "verified-client" or "02-verified-client" → the lesson; undefined otherwise. */
+export function findLesson(key: string): Lesson | undefined {
+  const k = key.trim().toLowerCase();
+  if (/^\d+$/.test(k)) return LESSONS.find((l) => l.number === Number(k));
+  return LESSONS.find((l) => l.slug === k || l.id === k);
+}
+
+export function lessonList(): string {
+  return LESSONS.map((l) => `  ${String(l.number).padStart(2)}  ${l.slug.padEnd(22)} ${l.title}${l.available ? "" : " (not available yet)"}`).join("\n");
+}

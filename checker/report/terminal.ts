@@ -1,0 +1,41 @@
+// The learner's view of a LessonResult: one line per check, details under each failure.
+import pc from "picocolors";
+import type { Lesson } from "../manifest.ts";
+import { countPassed, type LessonResult } from "./results.ts";
+
+/** Colours only on a terminal, and never with NO_COLOR set (picocolors alone would colour CI logs). */
+export function colors(stream: NodeJS.WriteStream = process.stdout) {
+  const on = "FORCE_COLOR" in process.env || (Boolean(stream.isTTY) && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb");
+  return pc.createColors(on);
+}
+
+const indent = (text: string, pad: string) => text.split("\n").map((l) => pad + l).join("\n");
+
+export function renderResult(lesson: Lesson, file: string, r: LessonResult, c = colors()): string {
+  const out: string[] = [];
+  out.push(c.bold(`Lesson ${String(lesson.number).padStart(2, "0")} · ${lesson.title}`));
+  out.push(c.dim(`file: ${file}`));
+  out.push("");
+  if (r.status === "error" && r.tests.length === 0) {
+    out.push(`${c.red("✘")} could not grade: ${r.message}`);
+    return out.join("\n") + "\n";
+  }
+  for (const t of r.tests) {
+    if (t.status === "pass") {
+      out.push(`${c.green("✔")} ${t.name}`);
+      continue;
+    }
+    out.push(`${c.red("✘")} ${t.name}`);
+    if (t.message) out.push(c.dim(indent(t.message, "    ")).replace(/why it matters:/, c.yellow("why it matters:")));
+    if (t.output) out.push(indent(`your code printed:\n${indent(t.output.trimEnd(), "| ")}`, "    "));
+  }
+  const { passed, total } = countPassed(r);
+  out.push("");
+  if (r.status === "pass") {
+    out.push(c.green(c.bold(`All ${total} checks pass. Lesson ${lesson.number} is done.`)));
+  } else {
+    out.push(`${passed} of ${total} checks pass.`);
+    out.push(`Stuck? ${c.cyan(`npm run lesson ${lesson.number} -- --hint`)} shows a hint.`);
+  }
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,196 @@
+// The child side of the sandbox. It loads the learner's (already transpiled) module, runs
+// the functions the grader names on the arguments it sends, and reports back over IPC.
+// It keeps no expectations: everything it learns goes to the grader, which decides.
+// Plain JavaScript on purpose: the child starts with bare `node`, no loader, in ~50 ms.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { syncBuiltinESMExports } from "node:module";
+import tls from "node:tls";
+import { pathToFileURL } from "node:url";
+
+const OUTPUT_KEEP = 4096; // bytes of console output kept per call for the report
+const OUTPUT_LIMIT = Number(process.env.TLS_WORKBOOK_OUTPUT_LIMIT) || 1024 * 1024;
+// Handles that mean the learner left a server or connection open.
+const NETWORK = new Set(["TCPServerWrap", "TCPSocketWrap", "UDPWrap"]);
+
+const send = process.send.bind(process);
+const realExit = process.exit.bind(process);
+const calls = new AsyncLocalStorage(); // which grader call the running code belongs to
+const outputs = new Map();
+const tlsUse = new Map();
+const handles = new Map();
+let generalOutput = "";
+let totalOutput = 0;
+let flooded = false;
+let nextHandle = 1;
+let learner = {};
+
+delete process.env.TLS_WORKBOOK_OUTPUT_LIMIT;
+
+// ---- what the learner's code prints, attributed to the call that printed it ----------------
+function keep(text) {
+  const id = calls.getStore();
+  if (id === undefined) {
+    if (generalOutput.length < OUTPUT_KEEP) generalOutput += text.slice(0, OUTPUT_KEEP - generalOutput.length);
+    return;
+  }
+  const so_far = outputs.get(id) ?? "";
+  if (so_far.length < OUTPUT_KEEP) outputs.set(id, so_far + text.slice(0, OUTPUT_KEEP - so_far.length));
+}
+for (const stream of [process.stdout, process.stderr]) {
+  stream.write = function write(chunk, encoding, callback) {
+    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    totalOutput += Buffer.byteLength(text);
+    if (totalOutput > OUTPUT_LIMIT) {
+      if (!flooded) {
+        flooded = true;
+        send({ type: "flood", bytes: totalOutput });
+      }
+      // Stop a printing loop in its tracks; the grader kills this process anyway.
+      throw new Error("tls-workbook: output limit exceeded");
+    }
+    keep(text);
+    const cb = typeof encoding === "function" ? encoding : callback;
+    if (typeof cb === "function") queueMicrotask(cb);
+    return true;
+  };
+}
+
+// ---- how the learner's code uses tls.connect (to name a mistake, never to decide) -----------
+const realConnect = tls.connect;
+tls.connect = function connect(...args) {
+  const opts = args.find((a) => a && typeof a === "object") ?? {};
+  const id = calls.getStore();
+  if (id !== undefined) {
+    const list = tlsUse.get(id) ?? [];
+    list.push({
+      rejectUnauthorizedFalse: opts.rejectUnauthorized === false,
+      envRejectUnauthorized0: process.env.NODE_TLS_REJECT_UNAUTHORIZED === "0",
+      customCheckServerIdentity: typeof opts.checkServerIdentity === "function",
+      servername: typeof opts.servername === "string" ? opts.servername : null,
+      ownCa: opts.ca !== undefined,
+    });
+    tlsUse.set(id, list);
+  }
+  return realConnect.apply(this, args);
+};
+syncBuiltinESMExports();
+
+// ---- encoding results for the trip to the grader ----------------------------------------
+function encodeError(e) {
+  if (e !== null && typeof e === "object") {
+    const cause = e.cause && typeof e.cause === "object" ? { code: str(e.cause.code), message: str(e.cause.message) } : undefined;
+    return { isError: e instanceof Error, name: str(e.name) ?? "Object", code: str(e.code), message: str(e.message) ?? str(e), stack: str(e.stack), cause };
+  }
+  return { isError: false, name: typeof e, message: str(e), thrownValue: typeof e === "string" ? e : undefined };
+}
+function str(v) {
+  if (v === undefined || v === null) return undefined;
+  try {
+    return String(v);
+  } catch {
+    return "(unprintable)";
+  }
+}
+function hasMethods(v) {
+  if (v === null || typeof v !== "object" || v instanceof Date || Array.isArray(v)) return false;
+  for (let o = v; o && o !== Object.prototype; o = Object.getPrototypeOf(o))
+    for (const k of Object.getOwnPropertyNames(o)) {
+      if (k === "constructor") continue;
+      const d = Object.getOwnPropertyDescriptor(o, k);
+      if (d && typeof d.value === "function") return true;
+    }
+  return false;
+}
+/** Objects with methods (a server with close()) stay here; the grader gets a handle and their data. */
+function encodeValue(v) {
+  if (!hasMethods(v)) return v;
+  const id = nextHandle++;
+  handles.set(id, v);
+  const data = {};
+  for (const [k, x] of Object.entries(v)) if (typeof x !== "function" && (x === null || typeof x !== "object")) data[k] = x;
+  return { __handle: id, data };
+}
+function reply(msg) {
+  try {
+    send(msg);
+  } catch {
+    // Not cloneable (a socket, a function deep inside): say what it was instead.
+    if (msg.value !== undefined) msg.value = { __unserializable: str(msg.value) };
+    if (msg.then?.value !== undefined) msg.then.value = { __unserializable: str(msg.then.value) };
+    send(msg);
+  }
+}
+
+async function settle(fnName, thisArg, fn, args) {
+  if (typeof fn !== "function") return { status: "missing", name: fnName };
+  try {
+    const value = await fn.apply(thisArg, args);
+    return { status: "resolved", value: encodeValue(value), raw: value };
+  } catch (e) {
+    return { status: "rejected", error: encodeError(e), raw: e };
+  }
+}
+
+/** Errors cannot cross IPC with their code: the grader sends { __error } and we rebuild one. */
+function revive(arg) {
+  if (arg && typeof arg === "object" && arg.__error) {
+    const e = new Error(arg.__error.message);
+    if (arg.__error.code !== undefined) e.code = arg.__error.code;
+    return e;
+  }
+  return arg;
+}
+
+async function runCall(msg) {
+  const target = msg.handle ? handles.get(msg.handle) : learner;
+  const first = await settle(msg.fn, target, target?.[msg.fn], (msg.args ?? []).map(revive));
+  let then;
+  if (msg.then && (first.status === "resolved" || first.status === "rejected")) {
+    const on = msg.then.on ?? "settle";
+    if (on === "settle" || (on === "reject" && first.status === "rejected") || (on === "resolve" && first.status === "resolved")) {
+      // The original value or error, not a copy: that is what the learner's next function gets.
+      then = await settle(msg.then.fn, learner, learner[msg.then.fn], [first.raw]);
+      delete then.raw;
+    }
+  }
+  delete first.raw;
+  return { ...first, then };
+}
+
+process.on("message", (msg) => {
+  if (msg.type === "ping") return send({ type: "pong", id: msg.id });
+  if (msg.type === "inspect") {
+    const resources = process.getActiveResourcesInfo().filter((r) => NETWORK.has(r));
+    return send({ type: "inspected", id: msg.id, resources, generalOutput });
+  }
+  if (msg.type === "call") {
+    calls.run(msg.id, async () => {
+      const result = await runCall(msg);
+      reply({ type: "result", id: msg.id, ...result, output: outputs.get(msg.id) ?? "", tls: tlsUse.get(msg.id) ?? [] });
+      outputs.delete(msg.id);
+      tlsUse.delete(msg.id);
+    });
+  }
+});
+
+process.on("unhandledRejection", (reason) => send({ type: "problem", kind: "unhandled-rejection", error: encodeError(reason) }));
+process.on("uncaughtException", (err) => {
+  if (flooded) return;
+  send({ type: "problem", kind: "uncaught-exception", error: encodeError(err) });
+});
+process.on("disconnect", () => realExit(0)); // the grader went away: so do we
+
+process.exit = function exit(code) {
+  const stack = new Error().stack;
+  // Tell the grader first, then leave: the message must get out before the process ends.
+  send({ type: "exit-called", code: code ?? process.exitCode ?? 0, stack }, () => realExit(code));
+  setTimeout(() => realExit(code), 200).unref();
+};
+
+try {
+  learner = await import(pathToFileURL(process.argv[2]).href);
+  const exports = Object.fromEntries(Object.entries(learner).map(([k, v]) => [k, typeof v]));
+  send({ type: "ready", exports, output: generalOutput });
+} catch (e) {
+  send({ type: "load-error", error: encodeError(e), output: generalOutput }, () => realExit(1));
+}

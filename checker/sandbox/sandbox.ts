@@ -1,0 +1,310 @@
+// The grader's side of the sandbox: one child process running the learner's code, spoken to
+// over IPC. Every call has a timeout; a child that hangs, floods, exits or blocks its event
+// loop is killed (with everything it started) and the reason is reported, never thrown.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { bundleLearnerFile } from "./bundle.ts";
+
+const HARNESS = fileURLToPath(new URL("./harness.mjs", import.meta.url));
+
+export interface ErrorInfo {
+  isError: boolean;
+  name?: string;
+  code?: string;
+  message?: string;
+  stack?: string;
+  cause?: { code?: string; message?: string };
+  thrownValue?: string;
+}
+
+/** How the learner's code used tls.connect during a call: for naming mistakes. */
+export interface TlsUse {
+  rejectUnauthorizedFalse: boolean;
+  envRejectUnauthorized0: boolean;
+  customCheckServerIdentity: boolean;
+  servername: string | null;
+  ownCa: boolean;
+}
+
+export type Settled =
+  | { status: "resolved"; value: unknown }
+  | { status: "rejected"; error: ErrorInfo }
+  | { status: "missing"; name: string };
+
+/** Why a call could not finish: the sandbox's verdict, not the learner's function's. */
+export interface Broken {
+  status: "broken";
+  reason: "timeout" | "blocked" | "exit" | "flood" | "crash" | "closed";
+  message: string;
+}
+
+export type CallResult = (Settled & { then?: Settled; output: string; tls: TlsUse[] }) | (Broken & { output: string; tls: TlsUse[] });
+
+export interface Handle {
+  __handle: number;
+  data: Record<string, unknown>;
+}
+
+export interface Problem {
+  kind: "unhandled-rejection" | "uncaught-exception";
+  error: ErrorInfo;
+}
+
+export class LearnerLoadError extends Error {
+  constructor(readonly detail: string, readonly output = "") {
+    super(detail);
+  }
+}
+
+export interface SandboxOptions {
+  /** The learner's TypeScript file. */
+  file: string;
+  /** The CA bundle the child trusts through NODE_EXTRA_CA_CERTS. */
+  trustBundleFile?: string;
+  /** The child's environment (defaults to ours minus what would skew grading). */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  memoryMb?: number;
+  /** Bytes of output before the child is stopped as a flood. */
+  outputLimit?: number;
+  /** Default per-call timeout. */
+  timeoutMs?: number;
+  /** How long loading the module may take. */
+  loadTimeoutMs?: number;
+}
+
+interface Pending {
+  resolve: (r: CallResult) => void;
+  timer?: NodeJS.Timeout;
+  label: string;
+}
+
+const live = new Set<Sandbox>();
+process.on("exit", () => {
+  for (const s of live) s.killNow();
+});
+
+/** Environment variables that would change what the learner's code does or proves. */
+const SKEWING_ENV = ["NODE_OPTIONS", "NODE_TLS_REJECT_UNAUTHORIZED", "NODE_EXTRA_CA_CERTS", "NODE_V8_COVERAGE", "TSX_TSCONFIG_PATH"];
+
+export class Sandbox {
+  readonly problems: Problem[] = [];
+  /** Output printed while the module loaded or outside any call. */
+  loadOutput = "";
+  exports: Record<string, string> = {};
+  private child!: ChildProcess;
+  private pending = new Map<number, Pending>();
+  private nextId = 1;
+  private dead: Broken | undefined;
+  private exited!: Promise<void>;
+  private pipeBytes = 0;
+  private workDir = "";
+  private readonly timeoutMs: number;
+
+  private constructor(private readonly opts: SandboxOptions) {
+    this.timeoutMs = opts.timeoutMs ?? 4000;
+  }
+
+  /** Transpiles the learner's file and starts the child. Throws LearnerSyntaxError / LearnerLoadError. */
+  static async start(opts: SandboxOptions): Promise<Sandbox> {
+    const sb = new Sandbox(opts);
+    sb.workDir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-run-"));
+    try {
+      const bundle = path.join(sb.workDir, "learner.mjs");
+      await bundleLearnerFile(opts.file, bundle);
+      await sb.spawn(bundle);
+      return sb;
+    } catch (err) {
+      await sb.close();
+      throw err;
+    }
+  }
+
+  private spawn(bundle: string): Promise<void> {
+    const env: NodeJS.ProcessEnv = { ...(this.opts.env ?? process.env) };
+    if (!this.opts.env) for (const k of SKEWING_ENV) delete env[k];
+    if (this.opts.trustBundleFile) env.NODE_EXTRA_CA_CERTS = this.opts.trustBundleFile;
+    env.TLS_WORKBOOK_OUTPUT_LIMIT = String(this.opts.outputLimit ?? 1024 * 1024);
+    const args = [`--max-old-space-size=${this.opts.memoryMb ?? 256}`, "--enable-source-maps", HARNESS, bundle];
+    this.child = spawn(process.execPath, args, {
+      cwd: this.opts.cwd ?? process.cwd(),
+      env,
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      serialization: "advanced",
+      // Its own process group, so killing it also kills whatever it spawned.
+      detached: process.platform !== "win32",
+      windowsHide: true,
+    });
+    live.add(this);
+    const backstop = (chunk: Buffer) => {
+      // Output that bypassed the harness (fs.writeSync(1, ...)): counted, not kept.
+      this.pipeBytes += chunk.length;
+      if (this.pipeBytes > 2 * (this.opts.outputLimit ?? 1024 * 1024))
+        this.fail({ status: "broken", reason: "flood", message: "your code printed more than the output limit" });
+    };
+    this.child.stdout!.on("data", backstop);
+    this.child.stderr!.on("data", backstop);
+    this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
+
+    return new Promise((resolve, reject) => {
+      const loadTimer = setTimeout(() => {
+        reject(new LearnerLoadError(`loading your file took longer than ${(this.opts.loadTimeoutMs ?? 10000) / 1000} s: does it run something forever at the top level?`));
+        this.killNow();
+      }, this.opts.loadTimeoutMs ?? 10000);
+      this.child.on("message", (msg: any) => {
+        switch (msg.type) {
+          case "ready":
+            clearTimeout(loadTimer);
+            this.exports = msg.exports;
+            this.loadOutput = msg.output;
+            return resolve();
+          case "load-error":
+            clearTimeout(loadTimer);
+            return reject(new LearnerLoadError(describeLoadError(msg.error, this.opts.file), msg.output));
+          case "result":
+            return this.settle(msg.id, msg);
+          case "pong":
+            return this.settle(msg.id, msg);
+          case "inspected":
+            return this.settle(msg.id, msg);
+          case "problem":
+            this.problems.push({ kind: msg.kind, error: msg.error });
+            return;
+          case "flood":
+            return this.fail({ status: "broken", reason: "flood", message: `your code printed more than ${formatBytes(this.opts.outputLimit ?? 1024 * 1024)} of output` });
+          case "exit-called":
+            return this.fail({ status: "broken", reason: "exit", message: `your code called process.exit(${msg.code}), which ends the whole program` });
+        }
+      });
+      this.child.once("exit", (code, signal) => {
+        clearTimeout(loadTimer);
+        live.delete(this);
+        reject(new LearnerLoadError(`your file ended the process while loading (exit code ${code ?? signal})`));
+        this.fail({ status: "broken", reason: "crash", message: `the process running your code ended unexpectedly (${signal ?? `exit code ${code}`})` });
+      });
+      this.child.once("error", (err) => reject(err));
+    });
+  }
+
+  private settle(id: number, msg: any): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    p.resolve(msg);
+  }
+
+  /** Kills the child and fails everything pending with the reason. */
+  private fail(b: Broken): void {
+    if (this.dead) return;
+    this.dead = b;
+    this.killNow();
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.resolve({ ...b, output: "", tls: [] });
+    }
+  }
+
+  private request(msg: Record<string, unknown>, label: string, timeoutMs: number, onTimeout: () => void): Promise<any> {
+    if (this.dead) return Promise.resolve({ ...this.dead, message: `${this.dead.message} (so ${label} could not run)`, output: "", tls: [] });
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const p: Pending = { resolve, label };
+      p.timer = setTimeout(onTimeout, timeoutMs);
+      this.pending.set(id, p);
+      try {
+        this.child.send({ ...msg, id });
+      } catch {
+        this.fail({ status: "broken", reason: "crash", message: "the process running your code is gone" });
+      }
+    });
+  }
+
+  /** Runs exports[fn](...args) in the child. `then` hands the outcome to a second function there. */
+  async call(fn: string, args: unknown[] = [], o: { timeoutMs?: number; then?: { fn: string; on?: "resolve" | "reject" | "settle" }; handle?: Handle } = {}): Promise<CallResult> {
+    const timeoutMs = o.timeoutMs ?? this.timeoutMs;
+    const label = `${fn}(${args.map((a) => JSON.stringify(a)).join(", ")})`;
+    let id = 0;
+    const result = this.request({ type: "call", fn, args, then: o.then, handle: o.handle?.__handle }, label, timeoutMs, () => this.onCallTimeout(id, label, timeoutMs));
+    id = this.nextId - 1;
+    return result;
+  }
+
+  /** A call ran out of time: a busy event loop means a synchronous loop and kills the child. */
+  private async onCallTimeout(id: number, label: string, timeoutMs: number): Promise<void> {
+    const p = this.pending.get(id);
+    if (!p) return;
+    const alive = await this.request({ type: "ping" }, "ping", 500, () => {
+      this.fail({ status: "broken", reason: "blocked", message: `${label} blocked the event loop for more than ${timeoutMs / 1000} s: a synchronous endless loop?` });
+    });
+    if (alive?.type !== "pong" || !this.pending.has(id)) return;
+    this.pending.delete(id);
+    const hint = this.problems.length ? ` (meanwhile: ${describeProblem(this.problems[this.problems.length - 1])})` : "";
+    p.resolve({ status: "broken", reason: "timeout", message: `${label} did not finish within ${timeoutMs / 1000} s${hint}`, output: "", tls: [] });
+  }
+
+  /** Network handles still open in the child (servers, sockets), after a short grace period. */
+  async openHandles(graceMs = 300): Promise<string[] | undefined> {
+    const deadline = Date.now() + graceMs;
+    for (;;) {
+      const r = await this.request({ type: "inspect" }, "inspect", 1000, () => this.fail({ status: "broken", reason: "blocked", message: "the process running your code stopped answering" }));
+      if (r.type !== "inspected") return undefined;
+      if (r.resources.length === 0 || Date.now() >= deadline) return r.resources;
+      await new Promise((res) => setTimeout(res, 25));
+    }
+  }
+
+  /** Why the child died, if it did. */
+  get brokenReason(): Broken | undefined {
+    return this.dead;
+  }
+
+  killNow(): void {
+    const c = this.child;
+    if (!c || c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return;
+    try {
+      if (process.platform === "win32") spawn("taskkill", ["/pid", String(c.pid), "/T", "/F"], { stdio: "ignore", windowsHide: true });
+      else process.kill(-c.pid, "SIGKILL");
+    } catch {
+      c.kill("SIGKILL");
+    }
+  }
+
+  /** Kills the child (and its servers) and removes the transpiled file. Always safe to call. */
+  async close(): Promise<void> {
+    if (this.child && !this.dead) this.dead = { status: "broken", reason: "closed", message: "the sandbox was closed" };
+    this.killNow();
+    if (this.child) await this.exited;
+    live.delete(this);
+    for (const [, p] of this.pending) p.resolve({ ...this.dead!, output: "", tls: [] });
+    this.pending.clear();
+    if (this.workDir) fs.rmSync(this.workDir, { recursive: true, force: true });
+  }
+}
+
+export function describeError(e: ErrorInfo | undefined): string {
+  if (!e) return "an unknown error";
+  if (!e.isError) return `a thrown ${e.name} (${JSON.stringify(e.thrownValue ?? e.message)}), not an Error`;
+  return `${e.name ?? "Error"}${e.code ? ` [${e.code}]` : ""}: ${e.message ?? ""}`;
+}
+
+export function describeProblem(p: Problem): string {
+  return `${p.kind === "unhandled-rejection" ? "an unhandled promise rejection" : "an uncaught exception"}: ${describeError(p.error)}`;
+}
+
+/** "lessons/02.../exercise.ts:7:11: message", taken from the source-mapped stack. */
+function describeLoadError(e: ErrorInfo, file: string): string {
+  const base = path.basename(file);
+  const frame = e.stack?.split("\n").find((l) => l.includes(base));
+  const m = frame?.match(/(\d+):(\d+)\)?\s*$/);
+  const where = `${path.relative(process.cwd(), file)}${m ? `:${m[1]}:${m[2]}` : ""}`;
+  return `${where}: ${describeError(e)}`;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MiB` : `${Math.round(n / 1024)} KiB`;
+}
