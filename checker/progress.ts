@@ -2,6 +2,7 @@
 // gitignored). Written atomically: a crash mid-write leaves the old file, never half of one.
 import fs from "node:fs";
 import path from "node:path";
+import { WORKBOOK_ROOT } from "./paths.ts";
 import { countPassed, type LessonResult } from "./report/results.ts";
 
 export interface LessonProgress {
@@ -20,6 +21,11 @@ export interface ProgressData {
 }
 
 export const PROGRESS_FILE = ".progress.json";
+
+/** Where the progress file lives: the workbook root, or TLS_WORKBOOK_STATE_DIR (tests, shared machines). */
+export function stateDir(): string {
+  return process.env.TLS_WORKBOOK_STATE_DIR || WORKBOOK_ROOT;
+}
 
 export class Progress {
   /** Set when the file could not be read and was started afresh. */

@@ -4,9 +4,11 @@
 /** A mistake in how the command was called: shown as one line, exit 2. */
 export class UsageError extends Error {}
 
-export function runCli(name: string, main: () => Promise<number>): void {
-  process.once("SIGINT", () => process.exit(130));
-  process.once("SIGTERM", () => process.exit(143));
+export function runCli(name: string, main: () => Promise<number>, o: { handlesSignals?: boolean } = {}): void {
+  if (!o.handlesSignals) {
+    process.once("SIGINT", () => process.exit(130));
+    process.once("SIGTERM", () => process.exit(143));
+  }
   main().then(
     (code) => {
       process.exitCode = code;

@@ -2,9 +2,9 @@
 // Exit codes: 0 all checks pass, 1 some fail, 2 could not grade.
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { gradeLesson, learnerFile, WORKBOOK_ROOT } from "../grading/grade.ts";
+import { gradeLesson, learnerFile } from "../grading/grade.ts";
 import { findLesson, LESSONS, lessonList, type Lesson } from "../manifest.ts";
-import { Progress } from "../progress.ts";
+import { Progress, stateDir } from "../progress.ts";
 import { colors, renderResult } from "../report/terminal.ts";
 import { runCli, UsageError } from "./common.ts";
 
@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
   const result = await gradeLesson(lesson, { file });
   const ownFile = !values.file && !values.solution;
   if (ownFile) {
-    const progress = Progress.load(WORKBOOK_ROOT);
+    const progress = Progress.load(stateDir());
     if (progress.notice) process.stderr.write(progress.notice + "\n");
     progress.recordAttempt(lesson.id, result);
     progress.save();
@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function showHint(lesson: Lesson): number {
-  const progress = Progress.load(WORKBOOK_ROOT);
+  const progress = Progress.load(stateDir());
   const seen = Math.min(progress.lesson(lesson.id)?.hintsSeen ?? 0, lesson.hints.length - 1);
   const c = colors();
   const shown = lesson.hints.slice(0, seen + 1);

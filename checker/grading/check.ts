@@ -116,8 +116,7 @@ export function expectResolved(r: Outcome, what: string): unknown {
   if (r.status === "resolved") return r.value;
   failIfUnwritten(r);
   if (r.status === "broken") fail({ expected: what, got: r.message });
-  if (r.status === "rejected") fail({ expected: what, got: `it rejected with ${describeError(r.error)}` });
-  fail({ expected: what, got: r.status });
+  fail({ expected: what, got: `it rejected with ${describeError(r.error)}` });
 }
 
 /** A plain description of a value for "got:" lines. */

@@ -2,6 +2,7 @@
 // learner's code in a sandbox, run the lesson's checks, and return a results.json v3 object.
 import fs from "node:fs";
 import path from "node:path";
+import { WORKBOOK_ROOT } from "../paths.ts";
 import { Lab } from "../lab/lab.ts";
 import type { Lesson } from "../manifest.ts";
 import { errorResult, overallStatus, type LessonResult, type TestResult } from "../report/results.ts";
@@ -10,7 +11,6 @@ import { describeProblem, LearnerLoadError, Sandbox, type SandboxOptions } from 
 import { formatFailure, runChecks, type CodeGrader } from "./check.ts";
 import { loadGrader } from "../graders/index.ts";
 
-export const WORKBOOK_ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 export interface GradeOptions {
   /** Grade this file instead of the learner's. */

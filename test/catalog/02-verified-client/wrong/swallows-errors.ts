@@ -1,0 +1,36 @@
+// Wrong: catches every error and resolves with empty fields, so callers never learn that verification failed.
+import tls from "node:tls";
+
+export interface TlsGetResult {
+  tlsVersion: string;
+  issuedTo: string;
+  response: string;
+}
+
+function fetchOnce(host: string, port: number, path: string): Promise<TlsGetResult> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host, port, servername: host });
+    const chunks: Buffer[] = [];
+    let tlsVersion = "";
+    let issuedTo = "";
+
+    socket.once("secureConnect", () => {
+      tlsVersion = socket.getProtocol() ?? "";
+      const cn = socket.getPeerCertificate().subject?.CN;
+      issuedTo = Array.isArray(cn) ? cn.join(", ") : (cn ?? "");
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    });
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.once("end", () => resolve({ tlsVersion, issuedTo, response: Buffer.concat(chunks).toString("utf8") }));
+    socket.once("error", reject);
+  });
+}
+
+export async function tlsGet(host: string, port = 443, path = "/"): Promise<TlsGetResult> {
+  try {
+    return await fetchOnce(host, port, path);
+  } catch (err) {
+    console.error("tlsGet failed:", (err as Error).message);
+    return { tlsVersion: "", issuedTo: "", response: "" };
+  }
+}

@@ -1,0 +1,103 @@
+// The lesson command as a learner runs it: exit codes, one-line errors, JSON, no colour off a TTY.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { afterAll, expect, it } from "vitest";
+import { WORKBOOK_ROOT } from "../checker/paths.ts";
+
+const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-cli-"));
+afterAll(() => fs.rmSync(stateDir, { recursive: true, force: true }));
+
+function lesson(...args: string[]) {
+  return execa(process.execPath, ["--import", "tsx", path.join(WORKBOOK_ROOT, "checker/cli/lesson.ts"), ...args], {
+    cwd: WORKBOOK_ROOT,
+    reject: false,
+    env: { TLS_WORKBOOK_STATE_DIR: stateDir, NO_COLOR: undefined, FORCE_COLOR: undefined },
+    stdin: "ignore",
+  });
+}
+
+function tempFile(source: string): string {
+  const dir = fs.mkdtempSync(path.join(stateDir, "f-"));
+  const file = path.join(dir, "exercise.ts");
+  fs.writeFileSync(file, source);
+  return file;
+}
+
+const ANSI = /\x1b\[/;
+const oneLine = (s: string) => s.trim().split("\n").length === 1;
+
+it.each(["99", "abc"])("an unknown lesson (%s) is a one-line error listing the lessons, exit 2", async (key) => {
+  const r = await lesson(key);
+  expect(r.exitCode).toBe(2);
+  expect(oneLine(r.stderr)).toBe(true);
+  expect(r.stderr).toMatch(/unknown lesson/);
+  expect(r.stderr).toMatch(/2 verified-client/);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+});
+
+it("no lesson and no TTY: the lesson list and how to pick one, exit 2", async () => {
+  const r = await lesson();
+  expect(r.exitCode).toBe(2);
+  expect(r.stderr).toMatch(/npm run lesson <number>/);
+  expect(r.stderr).toMatch(/5\s+reject-bad-certs/);
+});
+
+it("a lesson whose grader is not there yet says so, exit 2", async () => {
+  const r = await lesson("3");
+  expect(r.exitCode).toBe(2);
+  expect(r.stderr).toMatch(/not available yet/);
+});
+
+it("an unknown flag is a one-line error, exit 2", async () => {
+  const r = await lesson("2", "--bogus");
+  expect(r.exitCode).toBe(2);
+  expect(oneLine(r.stderr)).toBe(true);
+  expect(r.stderr).toMatch(/--bogus/);
+});
+
+it("--solution --json prints one results.json v3 object and exits 0", async () => {
+  const r = await lesson("5", "--solution", "--json");
+  expect(r.exitCode).toBe(0);
+  const result = JSON.parse(r.stdout);
+  expect(result).toMatchObject({ version: 3, lesson: "05-reject-bad-certs", status: "pass" });
+  expect(result.tests.length).toBeGreaterThan(20);
+  for (const t of result.tests) expect(Object.keys(t).every((k) => ["name", "status", "message", "output"].includes(k))).toBe(true);
+});
+
+it("the stub fails (exit 1) with one ✘ line per check and no colour off a TTY", async () => {
+  const r = await lesson("2", "--file", path.join(WORKBOOK_ROOT, "lessons/02-verified-client/exercise.ts"));
+  expect(r.exitCode).toBe(1);
+  expect(r.stdout).toMatch(/^Lesson 02 · A verified TLS client/);
+  expect(r.stdout).toMatch(/✘ connects to a valid server/);
+  expect(r.stdout).toMatch(/tlsGet is still the stub/);
+  expect(r.stdout).toMatch(/npm run lesson 2 -- --hint/);
+  expect(r.stdout).not.toMatch(ANSI);
+});
+
+it("a syntax error: exit 2, the learner's file:line, no grader stack", async () => {
+  const file = tempFile("export async function tlsGet(host: string {\n}\n");
+  const r = await lesson("2", "--file", file, "--json");
+  expect(r.exitCode).toBe(2);
+  const result = JSON.parse(r.stdout);
+  expect(result.status).toBe("error");
+  expect(result.message).toMatch(/exercise\.ts:1:\d+/);
+});
+
+it("a missing file: exit 2 with a clear message", async () => {
+  const r = await lesson("2", "--file", path.join(stateDir, "nope.ts"));
+  expect(r.exitCode).toBe(2);
+  expect(r.stdout).toMatch(/nope\.ts does not exist/);
+});
+
+it("--hint shows the hints one more at a time and records the count", async () => {
+  const first = await lesson("2", "--hint");
+  expect(first.exitCode).toBe(0);
+  expect(first.stdout).toMatch(/Hint 1 of 3/);
+  expect(first.stdout).not.toMatch(/Hint 2/);
+  const second = await lesson("2", "--hint");
+  expect(second.stdout).toMatch(/Hint 1 of 3[\s\S]*Hint 2 of 3/);
+  const progress = JSON.parse(fs.readFileSync(path.join(stateDir, ".progress.json"), "utf8"));
+  expect(progress.lessons["02-verified-client"].hintsSeen).toBe(2);
+});

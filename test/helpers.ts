@@ -1,0 +1,39 @@
+// Test helpers: grade a learner file given as source text, against a shared lab.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { gradeLesson } from "../checker/grading/grade.ts";
+import type { Lab } from "../checker/lab/lab.ts";
+import { findLesson } from "../checker/manifest.ts";
+import type { LessonResult, TestResult } from "../checker/report/results.ts";
+import type { SandboxOptions } from "../checker/sandbox/sandbox.ts";
+
+export const CATALOG = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "catalog");
+
+/** Grades `file` as lesson `key` (number or slug). */
+export async function gradeFile(key: string, file: string, lab?: Lab, sandbox?: Partial<SandboxOptions>): Promise<LessonResult> {
+  const lesson = findLesson(key);
+  if (!lesson) throw new Error(`no lesson ${key}`);
+  return gradeLesson(lesson, { file, lab, sandbox });
+}
+
+/** Writes `source` to a fresh temporary .ts file and grades it. */
+export async function gradeSource(key: string, source: string, lab?: Lab, sandbox?: Partial<SandboxOptions>): Promise<LessonResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-test-"));
+  const file = path.join(dir, "exercise.ts");
+  fs.writeFileSync(file, source);
+  try {
+    return await gradeFile(key, file, lab, sandbox);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function failing(r: LessonResult): TestResult[] {
+  return r.tests.filter((t) => t.status !== "pass");
+}
+
+/** All failure messages of a result, joined: what a learner would read. */
+export function failureText(r: LessonResult): string {
+  return [r.message ?? "", ...failing(r).map((t) => `${t.name}\n${t.message ?? ""}`)].join("\n");
+}

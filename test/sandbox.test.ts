@@ -1,0 +1,133 @@
+// Runner robustness: hostile learner files are graded as failed (or error) in bounded time,
+// the grader survives, and no port stays open.
+import net from "node:net";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { Lab } from "../checker/lab/lab.ts";
+import { failureText, gradeSource } from "./helpers.ts";
+
+let lab: Lab;
+beforeAll(async () => {
+  lab = await Lab.start();
+});
+afterAll(async () => {
+  await lab.close();
+});
+
+const SIGNATURE = `export interface TlsGetResult { tlsVersion: string; issuedTo: string; response: string }`;
+const fast = { timeoutMs: 1500 };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function isOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, "127.0.0.1", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t = Date.now();
+  const r = await f();
+  return [r, Date.now() - t];
+}
+
+it("a function that never settles fails with a timeout, in bounded time", async () => {
+  const [r, ms] = await timed(() => gradeSource("2", `${SIGNATURE}\nexport async function tlsGet(): Promise<TlsGetResult> { return new Promise(() => {}); }`, lab, fast));
+  expect(r.status).toBe("fail");
+  expect(failureText(r)).toMatch(/did not finish within 1\.5 s/);
+  expect(ms).toBeLessThan(8000);
+});
+
+it("a synchronous endless loop is reported as a blocked event loop and killed", async () => {
+  const [r, ms] = await timed(() => gradeSource("2", `${SIGNATURE}\nexport async function tlsGet(): Promise<TlsGetResult> { for (;;) {} }`, lab, fast));
+  expect(r.status).toBe("fail");
+  expect(failureText(r)).toMatch(/blocked the event loop/);
+  expect(ms).toBeLessThan(8000);
+});
+
+it("process.exit(0) is named, not mistaken for success", async () => {
+  const r = await gradeSource("2", `${SIGNATURE}\nexport async function tlsGet(): Promise<TlsGetResult> { process.exit(0); }`, lab, fast);
+  expect(r.status).toBe("fail");
+  expect(failureText(r)).toMatch(/process\.exit\(0\)/);
+});
+
+it("throwing a string fails the checks and says it was not an Error", async () => {
+  const r = await gradeSource("2", `${SIGNATURE}\nexport async function tlsGet(): Promise<TlsGetResult> { throw "nope"; }`, lab, fast);
+  expect(r.status).toBe("fail");
+  expect(failureText(r)).toMatch(/thrown string \("nope"\), not an Error/);
+});
+
+it("5 MB of console output stops the child and says so", async () => {
+  const [r, ms] = await timed(() =>
+    gradeSource("2", `${SIGNATURE}\nexport async function tlsGet(): Promise<TlsGetResult> { for (let i = 0; i < 50_000; i++) console.log("x".repeat(100)); return { tlsVersion: "", issuedTo: "", response: "" }; }`, lab, fast),
+  );
+  expect(r.status).toBe("fail");
+  expect(failureText(r)).toMatch(/printed more than 1 MiB/);
+  expect(ms).toBeLessThan(8000);
+});
+
+it("output that bypasses console (fs.writeSync to fd 1) is still capped", async () => {
+  const r = await gradeSource(
+    "2",
+    `import fs from "node:fs";\n${SIGNATURE}\nexport async function tlsGet(): Promise<TlsGetResult> { for (let i = 0; i < 4000; i++) { try { fs.writeSync(1, "y".repeat(1000) + "\\n"); } catch {} await new Promise((r) => setImmediate(r)); } await new Promise(() => {}); throw new Error(); }`,
+    lab,
+    fast,
+  );
+  expect(r.status).toBe("fail");
+  expect(failureText(r)).toMatch(/printed more than the output limit/);
+});
+
+it("an unhandled rejection is reported by the clean-up check", async () => {
+  const r = await gradeSource("2", `import { tlsGet as real } from ${JSON.stringify(new URL("../solutions/02-verified-client/exercise.ts", import.meta.url).pathname)};\n${SIGNATURE}\nexport async function tlsGet(h: string, p?: number, path?: string): Promise<TlsGetResult> { Promise.reject(new Error("forgotten")); return real(h, p, path); }`, lab, fast);
+  expect(r.status).toBe("fail");
+  const cleanup = r.tests.find((t) => t.name.startsWith("leaves nothing behind"))!;
+  expect(cleanup.status).toBe("fail");
+  expect(cleanup.message).toMatch(/unhandled promise rejection: Error: forgotten/);
+});
+
+it("a server left listening is reported, and its port is closed after grading", async () => {
+  const port = await freePort();
+  const r = await gradeSource("2", `import net from "node:net";\nnet.createServer().listen(${port}, "127.0.0.1");\n${SIGNATURE}\nexport async function tlsGet(): Promise<TlsGetResult> { throw new Error("no"); }`, lab, fast);
+  expect(r.status).toBe("fail");
+  expect(r.tests.find((t) => t.name.startsWith("leaves nothing behind"))!.message).toMatch(/1 server\(s\) still listening/);
+  expect(await isOpen(port)).toBe(false);
+});
+
+it("a syntax error is an error with the learner's file and line, not a grader stack", async () => {
+  const r = await gradeSource("2", `${SIGNATURE}\nexport async function tlsGet(: Promise<TlsGetResult> {\n}`, lab, fast);
+  expect(r.status).toBe("error");
+  expect(r.tests).toEqual([]);
+  expect(r.message).toMatch(/^could not compile .*exercise\.ts:2:\d+: /);
+  expect(r.message).not.toMatch(/\n\s+at /);
+});
+
+it("an exception at import time is an error pointing at the learner's line", async () => {
+  const r = await gradeSource("2", `${SIGNATURE}\n\nthrow new TypeError("boom at load");\nexport async function tlsGet(): Promise<TlsGetResult> { throw new Error(); }`, lab, fast);
+  expect(r.status).toBe("error");
+  expect(r.message).toMatch(/could not load your file: .*exercise\.ts:3:\d+: TypeError: boom at load/);
+});
+
+it("a missing export is a failed check that names it", async () => {
+  const r = await gradeSource("2", `export async function tlsGetx() { return 1; }`, lab, fast);
+  expect(r.status).toBe("fail");
+  expect(failureText(r)).toMatch(/export a function named tlsGet/);
+});
+
+it("grading leaves the lab's ports as they were and the grader's own lab closed", async () => {
+  const before = Object.values(lab.endpoints).filter((e) => e.kind !== "refused").map((e) => e.port);
+  const servers = () => process.getActiveResourcesInfo().filter((h) => h === "TCPServerWrap").length;
+  const listening = servers();
+  await gradeSource("2", `${SIGNATURE}\nexport async function tlsGet(): Promise<TlsGetResult> { process.exit(1); }`, undefined, fast);
+  for (const port of before) expect(await isOpen(port)).toBe(true); // the shared lab is untouched
+  expect(servers()).toBe(listening); // the lab started for that grading is gone
+});
