@@ -37,22 +37,25 @@ export async function gradeLesson(lesson: Lesson, o: GradeOptions = {}): Promise
   const grader = await loadGrader(lesson.id);
   if (!grader) return errorResult(lesson.id, `lesson ${lesson.number} (${lesson.slug}) is not available yet`);
 
-  const lab = o.lab ?? (await Lab.start());
+  // The lab's servers come up while the learner's file is transpiled and its child starts.
+  const lab = o.lab ?? Lab.prepare();
+  const starting = Sandbox.start({ file, trustBundleFile: lab.trustBundleFile, timeoutMs: grader.timeoutMs, ...o.sandbox });
   let sandbox: Sandbox | undefined;
   try {
-    try {
-      sandbox = await Sandbox.start({ file, trustBundleFile: lab.trustBundleFile, timeoutMs: grader.timeoutMs, ...o.sandbox });
-    } catch (err) {
+    const [started] = await Promise.allSettled([starting, lab.listening]);
+    if (started.status === "fulfilled") sandbox = started.value; // closed in finally, whatever happens next
+    await lab.listening;
+    if (started.status === "rejected") {
+      const err = started.reason;
       if (err instanceof LearnerSyntaxError) return errorResult(lesson.id, `could not compile ${err.message}`);
       if (err instanceof LearnerLoadError) return errorResult(lesson.id, `could not load your file: ${err.detail}`);
       throw err;
     }
-    const tests = await runChecks(grader.checks(lab), lab, sandbox);
-    tests.push(await cleanupCheck(sandbox));
+    const tests = await runChecks(grader.checks(lab), lab, sandbox!);
+    tests.push(await cleanupCheck(sandbox!));
     return { version: 3, lesson: lesson.id, status: overallStatus(tests), tests };
   } finally {
-    await sandbox?.close();
-    if (!o.lab) await lab.close();
+    await Promise.all([sandbox?.close(), o.lab ? undefined : lab.close()]);
   }
 }
 

@@ -88,16 +88,32 @@ export class Lab {
   }
 
   static async start(opts: LabOptions = {}): Promise<Lab> {
-    const lab = new Lab(opts.dir);
-    try {
-      const specs = ENDPOINTS.filter((e) => !opts.only || opts.only.includes(e.name));
-      await Promise.all(specs.map((spec) => lab.startStandard(spec, opts.fixedPorts ? spec.labPort : 0)));
-    } catch (err) {
-      await lab.close();
-      throw err;
-    }
+    const lab = Lab.prepare(opts);
+    await lab.listening;
     return lab;
   }
+
+  /**
+   * Makes the certificates and files at once and starts listening in the background:
+   * the trust bundle exists on return, so a sandbox can start while the servers come up.
+   * Await `listening` before using the endpoints.
+   */
+  static prepare(opts: LabOptions = {}): Lab {
+    const lab = new Lab(opts.dir);
+    const specs = ENDPOINTS.filter((e) => !opts.only || opts.only.includes(e.name));
+    lab.listening = Promise.all(specs.map((spec) => lab.startStandard(spec, opts.fixedPorts ? spec.labPort : 0))).then(
+      () => undefined,
+      async (err) => {
+        await lab.close();
+        throw err;
+      },
+    );
+    lab.listening.catch(() => {}); // whoever awaits it sees the error; nobody else should crash on it
+    return lab;
+  }
+
+  /** Settles when every standard endpoint listens (rejects if one could not). */
+  listening: Promise<void> = Promise.resolve();
 
   endpoint(name: string): Endpoint {
     const e = this.endpoints[name];
