@@ -2,7 +2,8 @@
 // logs show what actually reached the server (SNI, request line, headers).
 import crypto from "node:crypto";
 import { acceptedBrokenMistake, expectResolved, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader } from "../grading/check.ts";
-import type { Lab, SeenRequest } from "../lab/lab.ts";
+import type { Lab, LabScope, SeenRequest } from "../lab/lab.ts";
+import { randomLabel } from "../lab/pki.ts";
 import { describeError, type CallResult } from "../sandbox/sandbox.ts";
 
 interface TlsGetResult {
@@ -23,10 +24,14 @@ function asResult(v: unknown): TlsGetResult {
 
 export const grader: CodeGrader = {
   timeoutMs: 4000,
-  checks(lab: Lab): Check[] {
+  async checks(lab: Lab, scope: LabScope): Promise<Check[]> {
     const good = lab.endpoint("good");
     const goodPath = freshPath();
-    const v12 = lab.endpoint("tls-v1-2");
+    // Private endpoints: nobody else's requests can land in their logs.
+    const v12 = await scope.addTls("tls-v1-2", { chain: [lab.pki.issueLeaf({ cn: randomLabel("tls-v1-2") + ".lab.test" }), ...lab.pki.intermediate.chainAbove], maxVersion: "TLSv1.2" });
+    const alias = scope.hostName("site");
+    const aliased = await scope.addTls("alias", { chain: [lab.pki.issueLeaf({ cn: alias, altNames: [alias] }), ...lab.pki.intermediate.chainAbove] });
+    const aliasPath = freshPath();
 
     const callGood = (ctx: CheckContext) => ctx.shared("good", () => ctx.sandbox.call("tlsGet", [HOST, good.port, goodPath]));
     const goodResult = async (ctx: CheckContext) => {
@@ -76,7 +81,15 @@ export const grader: CodeGrader = {
         async run(ctx) {
           const { issuedTo } = await goodResult(ctx);
           const cn = good.leaf!.subject.CN!;
-          if (issuedTo !== cn) fail({ expected: show(cn) + " (random for each run)", got: show(issuedTo), mistake: issuedTo?.includes?.(".lab.test") ? "That is a name from another run: read it from socket.getPeerCertificate().subject.CN." : undefined });
+          if (issuedTo === cn) return;
+          const issuer = lab.pki.intermediate.cert.subject.CN;
+          const mistake =
+            issuedTo === issuer
+              ? "That is the issuer, the CA that signed the certificate: the name it was issued to is in subject.CN."
+              : typeof issuedTo === "string" && issuedTo.includes(".lab.test")
+                ? "That is a name from another run: read it from socket.getPeerCertificate().subject.CN."
+                : undefined;
+          fail({ expected: show(cn) + " (random for each run)", got: show(issuedTo), mistake });
         },
       },
       {
@@ -139,8 +152,23 @@ export const grader: CodeGrader = {
         async run(ctx) {
           const r = await ctx.shared("v12", () => ctx.sandbox.call("tlsGet", [HOST, v12.port]));
           expectResolved(r, `tlsGet("${HOST}", ${v12.port}) to resolve`);
-          const seen = ctx.lab.requests.filter((q) => q.endpoint === "tls-v1-2");
+          const seen = scope.requestsTo(v12);
           if (!seen.some((q) => q.requestLine === "GET / HTTP/1.1")) fail({ expected: show("GET / HTTP/1.1"), got: seen.length ? show(seen[0].requestLine) : "no request" });
+        },
+      },
+      {
+        name: "works for any host name, not only localhost (SNI, hostname check and Host header follow host)",
+        why: "The host you are given is the name to check the certificate against and to ask for; a client that only works for one name will fail, or check the wrong name, everywhere else.",
+        async run(ctx) {
+          const r = await ctx.call("tlsGet", [alias, aliased.port, aliasPath]);
+          const fixed = r.tls.find((u) => u.servername !== null && u.servername !== alias);
+          if (r.status === "rejected" && fixed)
+            fail({ expected: `tlsGet to check the certificate against ${show(alias)}`, got: `it checked it against ${show(fixed.servername)}`, mistake: "Use the host argument as servername, not a fixed name." });
+          const { issuedTo } = asResult(expectResolved(r, `tlsGet("${alias}", ${aliased.port}, "${aliasPath}") to resolve (the name resolves to 127.0.0.1 inside the grader)`));
+          const seen = seenRequest(ctx, aliasPath);
+          if (seen.servername !== alias) fail({ expected: `SNI "${alias}"`, got: seen.servername ? show(seen.servername) : "no SNI at all", mistake: "Use the host argument as servername, not a fixed name." });
+          if (seen.headers.host !== alias && seen.headers.host !== `${alias}:${aliased.port}`) fail({ expected: `Host: ${alias}`, got: `Host: ${seen.headers.host}`, mistake: "Use the host argument in the Host header, not a fixed name." });
+          if (issuedTo !== alias) fail({ expected: `issuedTo ${show(alias)}`, got: show(issuedTo) });
         },
       },
       rejects("wrong-host", "a certificate issued for another name", "A valid certificate for someone else's name is exactly what an impostor would present; the hostname check is what stops it."),

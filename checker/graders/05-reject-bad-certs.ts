@@ -30,7 +30,11 @@ function connects(endpoint: string, version: string, label: string, why: string)
       const r = await strictCall(ctx, endpoint);
       const v = expectResolved(r, `connectStrict to resolve with { tlsVersion: "${version}", authorized: true }`) as { tlsVersion?: unknown; authorized?: unknown };
       if (!v || typeof v !== "object" || v.tlsVersion !== version || v.authorized !== true)
-        fail({ expected: `{ tlsVersion: "${version}", authorized: true }`, got: show(v) });
+        fail({
+          expected: `{ tlsVersion: "${version}", authorized: true }`,
+          got: show(v),
+          mistake: v && typeof v === "object" && v.tlsVersion === null ? "getProtocol() returns null once the socket is closed: read it before you end or destroy the socket." : undefined,
+        });
     },
   };
 }
@@ -47,7 +51,11 @@ function rejects(b: (typeof BROKEN)[number]): Check {
       if (r.status === "broken") fail({ expected: `connectStrict to reject with ${code}`, got: r.message, mistake: "Listen for the socket's 'error' event and reject the promise from it." });
       const e = r.error;
       if (e.code !== code && e.cause?.code !== code)
-        fail({ expected: `a rejection with the original error (err.code ${code})`, got: describeError(e), mistake: "Reject with the error Node gave you (or keep it as `cause`): its code is what tells the caller what went wrong." });
+        fail({
+          expected: `a rejection with the original error (err.code ${code})`,
+          got: describeError(e),
+          mistake: verificationOffMistake(r) ?? "Reject with the error Node gave you (or keep it as `cause`): its code is what tells the caller what went wrong.",
+        });
     },
   };
 }
@@ -63,9 +71,13 @@ function classifies(b: (typeof BROKEN)[number]): Check {
       if (!t) fail({ expected: `"${b.rejection}"`, got: "classifyTlsError was not called" });
       const got = expectResolved(t, `classifyTlsError(err) to return "${b.rejection}"`);
       if (got !== b.rejection) {
-        const code = r.error.code;
-        const trap = code === "SELF_SIGNED_CERT_IN_CHAIN" && got === "self-signed" ? " Its message mentions a self-signed certificate, but it is the root that nobody trusts: classify by err.code, not by the message." : "";
-        fail({ expected: `"${b.rejection}" for err.code ${code}`, got: show(got), mistake: trap.trim() || undefined });
+        const code = r.error.code ?? r.error.cause?.code;
+        const trap =
+          code === "SELF_SIGNED_CERT_IN_CHAIN" && got === "self-signed"
+            ? "SELF_SIGNED_CERT_IN_CHAIN means the chain ends in a root nobody trusts: that is untrusted-root. Its message mentions a self-signed certificate, a trap for anyone who classifies by the message: classify by err.code."
+            : undefined;
+        const of = code ? `err.code ${code}` : "this error (it has no code: your connectStrict did not reject with the original error, see the rejects check)";
+        fail({ expected: `"${b.rejection}" for ${of}`, got: show(got), mistake: trap });
       }
     },
   };

@@ -1,6 +1,6 @@
 // What a grader is made of: named checks, each proving one behaviour by running the
 // learner's code, and failing with what was expected, what came back and why it matters.
-import type { Lab } from "../lab/lab.ts";
+import type { Lab, LabScope } from "../lab/lab.ts";
 import type { TestResult } from "../report/results.ts";
 import { describeError, type Broken, type CallResult, type Handle, type Sandbox, type Settled } from "../sandbox/sandbox.ts";
 
@@ -40,8 +40,11 @@ export interface Check {
 }
 
 export interface CodeGrader {
-  /** Checks run concurrently; results are reported in this order. */
-  checks(lab: Lab): Check[];
+  /**
+   * The lesson's checks; they run concurrently and are reported in this order. `scope`
+   * holds what this grading adds to the lab (private endpoints, made-up host names).
+   */
+  checks(lab: Lab, scope: LabScope): Check[] | Promise<Check[]>;
   /** Per-call timeout for this lesson. */
   timeoutMs?: number;
 }
@@ -150,7 +153,7 @@ export function acceptedBrokenMistake(r: CallResult, endpoint: string): string {
   if (endpoint === "wrong-host" && r.tls.some((u) => u.customCheckServerIdentity))
     return "Your checkServerIdentity accepts a certificate issued for another name: it switches the hostname check off. Leave it out.";
   if (r.tls.length === 0)
-    return "Verification must stay on: no rejectUnauthorized: false, no NODE_TLS_REJECT_UNAUTHORIZED=0, no checkServerIdentity that accepts everything.";
+    return "Your function resolved without ever calling tls.connect: results must come from a real, verified connection, not from values written into the code.";
   return "tls.connect did reject this certificate, but your function resolved anyway: let the error reach the caller (reject), don't catch it and return something else.";
 }
 

@@ -39,6 +39,7 @@ export async function gradeLesson(lesson: Lesson, o: GradeOptions = {}): Promise
 
   // The lab's servers come up while the learner's file is transpiled and its child starts.
   const lab = o.lab ?? Lab.prepare();
+  const scope = lab.scope();
   const starting = Sandbox.start({ file, trustBundleFile: lab.trustBundleFile, timeoutMs: grader.timeoutMs, ...o.sandbox });
   let sandbox: Sandbox | undefined;
   try {
@@ -51,11 +52,13 @@ export async function gradeLesson(lesson: Lesson, o: GradeOptions = {}): Promise
       if (err instanceof LearnerLoadError) return errorResult(lesson.id, `could not load your file: ${err.detail}`);
       throw err;
     }
-    const tests = await runChecks(grader.checks(lab), lab, sandbox!);
+    const checks = await grader.checks(lab, scope);
+    if (Object.keys(scope.hosts).length) await sandbox!.setHosts(scope.hosts);
+    const tests = await runChecks(checks, lab, sandbox!);
     tests.push(await cleanupCheck(sandbox!));
     return { version: 3, lesson: lesson.id, status: overallStatus(tests), tests };
   } finally {
-    await Promise.all([sandbox?.close(), o.lab ? undefined : lab.close()]);
+    await Promise.all([sandbox?.close(), o.lab ? scope.close() : lab.close()]);
   }
 }
 

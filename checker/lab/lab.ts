@@ -60,6 +60,7 @@ export interface LabOptions {
 /** How long a keep-alive connection may sit idle before the lab closes it. */
 const KEEP_ALIVE_IDLE_MS = 1500;
 const MAX_REQUEST_BYTES = 16 * 1024;
+const BODY_DELAY_MS = 10;
 
 export class Lab {
   readonly pki = new Pki();
@@ -72,8 +73,8 @@ export class Lab {
   readonly caFile: string;
   /** The machine's own NODE_EXTRA_CA_CERTS (if any) plus the lab root: what a child should trust. */
   readonly trustBundleFile: string;
-  private readonly servers = new Set<net.Server>();
-  private readonly sockets = new Set<net.Socket>();
+  private readonly servers = new Map<string, net.Server>();
+  private readonly sockets = new Map<string, Set<net.Socket>>();
   private readonly ownsDir: boolean;
   private closed = false;
 
@@ -177,13 +178,14 @@ export class Lab {
       maxVersion: cfg.maxVersion ?? "TLSv1.3",
       ...(cfg.ciphers ? { ciphers: cfg.ciphers } : {}),
     });
+    server.on("connection", (raw) => this.track(name, raw)); // the TCP socket, so close() also ends half-done handshakes
     server.on("secureConnection", (socket) => {
       this.handshakes.push({ endpoint: name, servername: socket.servername ?? false, protocol: socket.getProtocol() });
       this.serveHttp(name, socket);
     });
     server.on("tlsClientError", () => {}); // a verifying client hanging up is the point of most endpoints
     const endpoint: Endpoint = { name, host: LAB_HOST, port: 0, kind: "tls", expect: o.expect ?? "connect", leaf };
-    endpoint.port = await this.listen(server, o.port ?? 0);
+    endpoint.port = await this.listen(name, server, o.port ?? 0);
     this.endpoints[name] = endpoint;
     return endpoint;
   }
@@ -192,35 +194,37 @@ export class Lab {
     const endpoint: Endpoint = { name, host: LAB_HOST, port: 0, kind, expect: o.expect ?? "reject" };
     if (kind === "refused") {
       // A port that was free a moment ago and that nothing listens on now.
-      endpoint.port = o.port || (await this.listen(net.createServer(), 0, false));
+      endpoint.port = o.port || (await this.listen(name, net.createServer(), 0, false));
     } else {
       const server = net.createServer((socket) => {
-        this.track(socket);
+        this.track(name, socket);
         if (kind === "hang-up") socket.destroy();
         if (kind === "plain-http")
           socket.once("data", () => socket.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
         // silent: accept and never speak; close() destroys the socket.
       });
-      endpoint.port = await this.listen(server, o.port ?? 0);
+      endpoint.port = await this.listen(name, server, o.port ?? 0);
     }
     this.endpoints[name] = endpoint;
     return endpoint;
   }
 
-  private track(socket: net.Socket): void {
-    this.sockets.add(socket);
+  private track(name: string, socket: net.Socket): void {
+    let set = this.sockets.get(name);
+    if (!set) this.sockets.set(name, (set = new Set()));
+    set.add(socket);
     socket.on("error", () => {});
-    socket.on("close", () => this.sockets.delete(socket));
+    socket.on("close", () => set.delete(socket));
   }
 
-  private listen(server: net.Server, port: number, keep = true): Promise<number> {
+  private listen(name: string, server: net.Server, port: number, keep = true): Promise<number> {
     return new Promise((resolve, reject) => {
       server.once("error", (err: NodeJS.ErrnoException) => {
         reject(err.code === "EADDRINUSE" ? new Error(`port ${port} is already in use: is another lab running?`) : err);
       });
       server.listen(port, LAB_HOST, () => {
         const actual = (server.address() as net.AddressInfo).port;
-        if (keep) this.servers.add(server);
+        if (keep) this.servers.set(name, server);
         else server.close();
         resolve(actual);
       });
@@ -229,7 +233,6 @@ export class Lab {
 
   /** A minimal HTTP/1.1 responder: logs the request, answers, honours Connection: close. */
   private serveHttp(name: string, socket: tls.TLSSocket): void {
-    this.track(socket);
     let buf = "";
     let idle: NodeJS.Timeout | undefined;
     const onData = (chunk: Buffer) => {
@@ -249,25 +252,83 @@ export class Lab {
       this.requests.push({ endpoint: name, servername: socket.servername ?? false, requestLine, method, path: reqPath, headers });
       const body = `tls-workbook lab: ${name}\ntoken: ${this.token}\npath: ${reqPath}\n`;
       const close = (headers.connection ?? "").toLowerCase() === "close";
-      socket.write(
-        `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-          `Connection: ${close ? "close" : "keep-alive"}\r\n\r\n${body}`,
-      );
+      // Head and body go out separately, a moment apart: a client must read every chunk.
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: ${close ? "close" : "keep-alive"}\r\n\r\n`);
       clearTimeout(idle);
-      if (close) socket.end();
-      // Without "Connection: close" an HTTP/1.1 server keeps the connection open, as real ones do.
-      else idle = setTimeout(() => socket.end(), KEEP_ALIVE_IDLE_MS);
+      idle = setTimeout(() => {
+        if (socket.destroyed) return;
+        socket.write(body);
+        if (close) socket.end();
+        // Without "Connection: close" an HTTP/1.1 server keeps the connection open, as real ones do.
+        else idle = setTimeout(() => socket.end(), KEEP_ALIVE_IDLE_MS);
+      }, BODY_DELAY_MS);
     };
     socket.on("data", onData);
     socket.on("close", () => clearTimeout(idle));
   }
 
+  /** A scope for endpoints and host names private to one grading (see LabScope). */
+  scope(): LabScope {
+    return new LabScope(this);
+  }
+
+  /** Stops one endpoint and drops its connections. */
+  async closeEndpoint(name: string): Promise<void> {
+    for (const s of this.sockets.get(name) ?? []) s.destroy();
+    this.sockets.delete(name);
+    const server = this.servers.get(name);
+    this.servers.delete(name);
+    delete this.endpoints[name];
+    if (server) await new Promise<void>((r) => server.close(() => r()));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const s of this.sockets) s.destroy();
-    await Promise.all([...this.servers].map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await Promise.all(Object.keys(this.endpoints).map((name) => this.closeEndpoint(name)));
+    await Promise.all([...this.servers.keys()].map((name) => this.closeEndpoint(name)));
     if (this.ownsDir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What one grading adds to a (possibly shared) lab: its own endpoints, whose logs no other
+ * grading can touch, and host names only its sandbox resolves. Closed when grading ends.
+ */
+export class LabScope {
+  readonly id = crypto.randomBytes(3).toString("hex");
+  /** Host name → address, for Sandbox.setHosts. */
+  readonly hosts: Record<string, string> = {};
+  private readonly names: string[] = [];
+
+  constructor(readonly lab: Lab) {}
+
+  /** A fresh host name that resolves to the lab, for this grading's sandbox only. */
+  hostName(label: string): string {
+    const host = `${label}-${crypto.randomBytes(3).toString("hex")}.tls-workbook.test`;
+    this.hosts[host] = LAB_HOST;
+    return host;
+  }
+
+  async addTls(label: string, cfg: TlsConfig, expect?: string): Promise<Endpoint> {
+    const name = `${label}@${this.id}`;
+    this.names.push(name);
+    return this.lab.addTls(name, cfg, { expect });
+  }
+
+  async addRaw(label: string, kind: Exclude<EndpointKind, "tls">, expect?: string): Promise<Endpoint> {
+    const name = `${label}@${this.id}`;
+    this.names.push(name);
+    return this.lab.addRaw(name, kind, { expect });
+  }
+
+  /** The requests that reached one of this scope's endpoints. */
+  requestsTo(endpoint: Endpoint): SeenRequest[] {
+    return this.lab.requests.filter((q) => q.endpoint === endpoint.name);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.names.map((n) => this.lab.closeEndpoint(n)));
   }
 }
 

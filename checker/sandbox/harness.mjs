@@ -3,6 +3,7 @@
 // It keeps no expectations: everything it learns goes to the grader, which decides.
 // Plain JavaScript on purpose: the child starts with bare `node`, no loader, in ~50 ms.
 import { AsyncLocalStorage } from "node:async_hooks";
+import dns from "node:dns";
 import { syncBuiltinESMExports } from "node:module";
 import tls from "node:tls";
 import { pathToFileURL } from "node:url";
@@ -72,6 +73,25 @@ tls.connect = function connect(...args) {
     tlsUse.set(id, list);
   }
   return realConnect.apply(this, args);
+};
+
+// ---- host names the grader made up, all on 127.0.0.1 (a private /etc/hosts) ----------------
+// A random name per grading means a learner's code cannot get by on a hard-coded "localhost".
+const hosts = new Map();
+const realLookup = dns.lookup;
+dns.lookup = function lookup(hostname, options, callback) {
+  const cb = typeof options === "function" ? options : callback;
+  const address = typeof hostname === "string" ? hosts.get(hostname.toLowerCase()) : undefined;
+  if (address === undefined) return realLookup.apply(this, arguments);
+  const all = options && typeof options === "object" && options.all;
+  process.nextTick(() => (all ? cb(null, [{ address, family: 4 }]) : cb(null, address, 4)));
+  return {};
+};
+const realPromiseLookup = dns.promises.lookup;
+dns.promises.lookup = async function lookup(hostname, options) {
+  const address = typeof hostname === "string" ? hosts.get(hostname.toLowerCase()) : undefined;
+  if (address === undefined) return realPromiseLookup.call(this, hostname, options);
+  return options && typeof options === "object" && options.all ? [{ address, family: 4 }] : { address, family: 4 };
 };
 syncBuiltinESMExports();
 
@@ -159,6 +179,10 @@ async function runCall(msg) {
 
 process.on("message", (msg) => {
   if (msg.type === "ping") return send({ type: "pong", id: msg.id });
+  if (msg.type === "hosts") {
+    for (const [name, address] of Object.entries(msg.hosts)) hosts.set(name.toLowerCase(), address);
+    return send({ type: "hosts-set", id: msg.id });
+  }
   if (msg.type === "inspect") {
     const resources = process.getActiveResourcesInfo().filter((r) => NETWORK.has(r));
     return send({ type: "inspected", id: msg.id, resources, generalOutput });
@@ -173,10 +197,11 @@ process.on("message", (msg) => {
   }
 });
 
-process.on("unhandledRejection", (reason) => send({ type: "problem", kind: "unhandled-rejection", error: encodeError(reason) }));
+// The call a problem belongs to travels with it, so a timeout can name its own cause.
+process.on("unhandledRejection", (reason) => send({ type: "problem", kind: "unhandled-rejection", error: encodeError(reason), call: calls.getStore() }));
 process.on("uncaughtException", (err) => {
   if (flooded) return;
-  send({ type: "problem", kind: "uncaught-exception", error: encodeError(err) });
+  send({ type: "problem", kind: "uncaught-exception", error: encodeError(err), call: calls.getStore() });
 });
 process.on("disconnect", () => realExit(0)); // the grader went away: so do we
 

@@ -51,6 +51,8 @@ export interface Handle {
 export interface Problem {
   kind: "unhandled-rejection" | "uncaught-exception";
   error: ErrorInfo;
+  /** The call whose code raised it, when known. */
+  call?: number;
 }
 
 export class LearnerLoadError extends Error {
@@ -169,9 +171,10 @@ export class Sandbox {
           case "pong":
             return this.settle(msg.id, msg);
           case "inspected":
+          case "hosts-set":
             return this.settle(msg.id, msg);
           case "problem":
-            this.problems.push({ kind: msg.kind, error: msg.error });
+            this.problems.push({ kind: msg.kind, error: msg.error, call: msg.call });
             return;
           case "flood":
             return this.fail({ status: "broken", reason: "flood", message: `your code printed more than ${formatBytes(this.opts.outputLimit ?? 1024 * 1024)} of output` });
@@ -243,8 +246,14 @@ export class Sandbox {
     });
     if (alive?.type !== "pong" || !this.pending.has(id)) return;
     this.pending.delete(id);
-    const hint = this.problems.length ? ` (meanwhile: ${describeProblem(this.problems[this.problems.length - 1])})` : "";
+    const own = this.problems.filter((pr) => pr.call === id);
+    const hint = own.length ? ` (meanwhile your code raised ${describeProblem(own[own.length - 1])})` : "";
     p.resolve({ status: "broken", reason: "timeout", message: `${label} did not finish within ${timeoutMs / 1000} s${hint}`, output: "", tls: [] });
+  }
+
+  /** Makes these host names resolve (for the learner's code) to the given addresses. */
+  async setHosts(hosts: Record<string, string>): Promise<void> {
+    await this.request({ type: "hosts", hosts }, "hosts", 2000, () => this.fail({ status: "broken", reason: "blocked", message: "the process running your code stopped answering" }));
   }
 
   /** Network handles still open in the child (servers, sockets), after a short grace period. */
