@@ -1,5 +1,7 @@
 // The one list of lessons. Numbers and slugs are fixed: progress files, reports and other
 // tools refer to them.
+import { hasGrader } from "./graders/index.ts";
+
 export type LessonKind = "quiz" | "code" | "text";
 
 export interface Lesson {
@@ -17,7 +19,7 @@ export interface Lesson {
   available: boolean;
 }
 
-type Entry = Omit<Lesson, "id">;
+type Entry = Omit<Lesson, "id" | "available">;
 
 const entries: Entry[] = [
   {
@@ -30,7 +32,6 @@ const entries: Entry[] = [
       "Match each property to what provides it: encryption hides, certificates identify, message authentication detects tampering.",
       "A client checks three things in a server certificate: who signed it (a chain to a trusted root), which name it is for, and its dates.",
     ],
-    available: false,
   },
   {
     number: 2,
@@ -43,7 +44,6 @@ const entries: Entry[] = [
       "Write `GET ${path} HTTP/1.1\\r\\nHost: ${host}\\r\\nConnection: close\\r\\n\\r\\n`, collect every 'data' chunk, and resolve on 'end' with socket.getProtocol() and socket.getPeerCertificate().subject?.CN ?? \"\".",
       "Reject on the socket's 'error' event: that is where an expired, self-signed or wrong-host certificate shows up. Never set rejectUnauthorized: false.",
     ],
-    available: true,
   },
   {
     number: 3,
@@ -55,7 +55,6 @@ const entries: Entry[] = [
       "socket.getPeerCertificate() gives subject.CN, issuer.O and valid_to; new Date(valid_to) parses the date.",
       "Days left: Math.floor((expires.getTime() - Date.now()) / 86_400_000).",
     ],
-    available: false,
   },
   {
     number: 4,
@@ -67,7 +66,6 @@ const entries: Entry[] = [
       "The server: tls.createServer({ key, cert }) with the files you made; the client: tls.connect({ ca: fs.readFileSync(caFile), servername }).",
       "Trusting exactly your certificate means passing it as `ca`, and keeping verification on.",
     ],
-    available: false,
   },
   {
     number: 5,
@@ -80,7 +78,6 @@ const entries: Entry[] = [
       "classifyTlsError: look at err.code, not the message. CERT_HAS_EXPIRED, CERT_NOT_YET_VALID, ERR_TLS_CERT_ALTNAME_INVALID, DEPTH_ZERO_SELF_SIGNED_CERT ...",
       "SELF_SIGNED_CERT_IN_CHAIN is an untrusted root (its message says 'self-signed' too: a trap for message matching); UNABLE_TO_VERIFY_LEAF_SIGNATURE is a missing intermediate; ECONNREFUSED is unreachable.",
     ],
-    available: true,
   },
   {
     number: 6,
@@ -92,7 +89,6 @@ const entries: Entry[] = [
       "Check every target at once with Promise.all, each with its own timeout that destroys the socket.",
       "FAIL on any error or a protocol below TLSv1.2; WARN when daysLeft < warnDays; PASS otherwise.",
     ],
-    available: false,
   },
   {
     number: 7,
@@ -104,11 +100,13 @@ const entries: Entry[] = [
       "Say what TLS still does without verification, and what it no longer proves.",
       "Name who profits and where they sit, what they can do, and what to do instead for a self-signed server in Node.",
     ],
-    available: false,
   },
 ];
 
-export const LESSONS: readonly Lesson[] = entries.map((e) => ({ ...e, id: `${String(e.number).padStart(2, "0")}-${e.slug}` }));
+export const LESSONS: readonly Lesson[] = entries.map((e) => {
+  const id = `${String(e.number).padStart(2, "0")}-${e.slug}`;
+  return { ...e, id, available: hasGrader(id) };
+});
 
 /** "2", "02", "verified-client" or "02-verified-client" → the lesson; undefined otherwise. */
 export function findLesson(key: string): Lesson | undefined {

@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.file && values.solution) throw new UsageError("--file and --solution do not go together");
 
   const file = learnerFile(lesson, { file: values.file, solution: values.solution });
-  const result = await gradeLesson(lesson, { file });
+  const result = await gradeLesson(lesson, { file, solution: values.solution });
   const ownFile = !values.file && !values.solution;
   if (ownFile) {
     const progress = Progress.load(stateDir());

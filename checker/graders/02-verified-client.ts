@@ -1,8 +1,8 @@
 // Lesson 02: a verified TLS client. The learner's tlsGet runs against the lab; the lab's
 // logs show what actually reached the server (SNI, request line, headers).
 import crypto from "node:crypto";
-import { acceptedBrokenMistake, expectResolved, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader } from "../grading/check.ts";
-import type { Lab, LabScope, SeenRequest } from "../lab/lab.ts";
+import { acceptedBrokenMistake, expectResolved, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../grading/check.ts";
+import type { SeenRequest } from "../lab/lab.ts";
 import { randomLabel } from "../lab/pki.ts";
 import { describeError, type CallResult } from "../sandbox/sandbox.ts";
 
@@ -23,8 +23,9 @@ function asResult(v: unknown): TlsGetResult {
 }
 
 export const grader: CodeGrader = {
+  kind: "code",
   timeoutMs: 4000,
-  async checks(lab: Lab, scope: LabScope): Promise<Check[]> {
+  async checks({ lab, scope }: GraderEnv): Promise<Check[]> {
     const good = lab.endpoint("good");
     const goodPath = freshPath();
     // Private endpoints: nobody else's requests can land in their logs.

@@ -1,7 +1,6 @@
 // Lesson 05: a strict client and a classifier of what went wrong. The error the learner's
 // connectStrict rejected with goes straight to their classifyTlsError inside the sandbox.
 import { acceptedBrokenMistake, expectResolved, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader } from "../grading/check.ts";
-import type { Lab } from "../lab/lab.ts";
 import { describeError, type CallResult } from "../sandbox/sandbox.ts";
 
 const HOST = "localhost";
@@ -93,9 +92,9 @@ const DIRECT: { label: string; arg: unknown; expected: string }[] = [
 ];
 
 export const grader: CodeGrader = {
+  kind: "code",
   timeoutMs: 4000,
-  checks(lab: Lab): Check[] {
-    void lab;
+  checks(): Check[] {
     return [
       connects("good", "TLSv1.3", "a valid server", "A strict client is useless if it also refuses good servers."),
       connects("tls-v1-2", "TLSv1.2", "a TLS 1.2 server", "TLS 1.2 is still a safe, common protocol; refusing it would break half the internet."),

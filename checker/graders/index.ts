@@ -1,16 +1,16 @@
-// One grader per lesson, loaded only when that lesson is graded.
-import type { CodeGrader } from "../grading/check.ts";
+// One grader per lesson, in checker/graders/<lesson id>.ts, exporting `grader`. It is
+// loaded only when that lesson is graded; a lesson without one is "not available yet".
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Grader } from "../grading/check.ts";
 
-const graders: Record<string, () => Promise<{ grader: CodeGrader }>> = {
-  "02-verified-client": () => import("./02-verified-client.ts"),
-  "05-reject-bad-certs": () => import("./05-reject-bad-certs.ts"),
-};
-
-export async function loadGrader(lessonId: string): Promise<CodeGrader | undefined> {
-  const load = graders[lessonId];
-  return load ? (await load()).grader : undefined;
-}
+const graderUrl = (lessonId: string) => new URL(`./${lessonId}.ts`, import.meta.url);
 
 export function hasGrader(lessonId: string): boolean {
-  return lessonId in graders;
+  return /^\d\d-[a-z0-9-]+$/.test(lessonId) && fs.existsSync(fileURLToPath(graderUrl(lessonId)));
+}
+
+export async function loadGrader(lessonId: string): Promise<Grader | undefined> {
+  if (!hasGrader(lessonId)) return undefined;
+  return ((await import(graderUrl(lessonId).href)) as { grader: Grader }).grader;
 }

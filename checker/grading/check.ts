@@ -39,15 +39,38 @@ export interface Check {
   run(ctx: CheckContext): Promise<void>;
 }
 
+/** What a code grader gets for one grading. */
+export interface GraderEnv {
+  lab: Lab;
+  /** What this grading adds to the lab (private endpoints, made-up host names). */
+  scope: LabScope;
+  /** Where the learner keeps cert.pem and key.pem (lesson 04). */
+  certDir: string;
+  /** True when grading the reference solution. */
+  solution: boolean;
+  /** A temporary folder of this grading's own, removed afterwards. */
+  workDir: string;
+}
+
+/** A lesson whose learner file is code: it runs in the sandbox against the lab. */
 export interface CodeGrader {
-  /**
-   * The lesson's checks; they run concurrently and are reported in this order. `scope`
-   * holds what this grading adds to the lab (private endpoints, made-up host names).
-   */
-  checks(lab: Lab, scope: LabScope): Check[] | Promise<Check[]>;
+  kind: "code";
+  /** The lesson's checks; they run concurrently and are reported in this order. */
+  checks(env: GraderEnv): Check[] | Promise<Check[]>;
   /** Per-call timeout for this lesson. */
   timeoutMs?: number;
 }
+
+/** Thrown by a FileGrader when the file cannot be graded at all (e.g. not valid JSON): exit 2. */
+export class CannotGrade extends Error {}
+
+/** A lesson whose learner file is data (a quiz's answers, a written text): read, never run. */
+export interface FileGrader {
+  kind: "file";
+  grade(text: string, file: string): TestResult[] | Promise<TestResult[]>;
+}
+
+export type Grader = CodeGrader | FileGrader;
 
 export function formatFailure(f: Failure, why: string): string {
   if (f.stub) return `${f.stub} is still the stub (it throws "not implemented"): replace its TODOs with your code.`;

@@ -1,6 +1,7 @@
 // Grading one lesson: find the learner's file, start a lab (or use the one given), run the
 // learner's code in a sandbox, run the lesson's checks, and return a results.json v3 object.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { WORKBOOK_ROOT } from "../paths.ts";
 import { Lab } from "../lab/lab.ts";
@@ -8,7 +9,7 @@ import type { Lesson } from "../manifest.ts";
 import { errorResult, overallStatus, type LessonResult, type TestResult } from "../report/results.ts";
 import { LearnerSyntaxError } from "../sandbox/bundle.ts";
 import { describeProblem, LearnerLoadError, Sandbox, type SandboxOptions } from "../sandbox/sandbox.ts";
-import { formatFailure, runChecks, type CodeGrader } from "./check.ts";
+import { CannotGrade, formatFailure, runChecks, type CodeGrader, type FileGrader, type GraderEnv } from "./check.ts";
 import { loadGrader } from "../graders/index.ts";
 
 
@@ -19,8 +20,10 @@ export interface GradeOptions {
   solution?: boolean;
   /** A running lab to use (the batch grader shares one); otherwise one is started and closed. */
   lab?: Lab;
-  /** The workbook whose lessons/ to read (default: this one). */
+  /** The workbook whose lessons/ and certs/ to read (default: this one). */
   root?: string;
+  /** Where lesson 04's cert.pem and key.pem are (default: <root>/certs). */
+  certDir?: string;
   sandbox?: Partial<SandboxOptions>;
 }
 
@@ -36,10 +39,26 @@ export async function gradeLesson(lesson: Lesson, o: GradeOptions = {}): Promise
   if (!fs.existsSync(file)) return errorResult(lesson.id, `${shown} does not exist. Restore it from git, or pass --file with the file to grade.`);
   const grader = await loadGrader(lesson.id);
   if (!grader) return errorResult(lesson.id, `lesson ${lesson.number} (${lesson.slug}) is not available yet`);
+  if (grader.kind === "file") return gradeData(lesson, grader, file);
+  return gradeCode(lesson, grader, file, o);
+}
 
+/** A data lesson (quiz answers, a written text): the file is read, never run. */
+async function gradeData(lesson: Lesson, grader: FileGrader, file: string): Promise<LessonResult> {
+  try {
+    const tests = await grader.grade(fs.readFileSync(file, "utf8"), file);
+    return { version: 3, lesson: lesson.id, status: overallStatus(tests), tests };
+  } catch (err) {
+    if (err instanceof CannotGrade) return errorResult(lesson.id, err.message);
+    throw err;
+  }
+}
+
+async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: GradeOptions): Promise<LessonResult> {
   // The lab's servers come up while the learner's file is transpiled and its child starts.
   const lab = o.lab ?? Lab.prepare();
   const scope = lab.scope();
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-grading-"));
   const starting = Sandbox.start({ file, trustBundleFile: lab.trustBundleFile, timeoutMs: grader.timeoutMs, ...o.sandbox });
   let sandbox: Sandbox | undefined;
   try {
@@ -52,13 +71,15 @@ export async function gradeLesson(lesson: Lesson, o: GradeOptions = {}): Promise
       if (err instanceof LearnerLoadError) return errorResult(lesson.id, `could not load your file: ${err.detail}`);
       throw err;
     }
-    const checks = await grader.checks(lab, scope);
+    const env: GraderEnv = { lab, scope, certDir: o.certDir ?? path.join(o.root ?? WORKBOOK_ROOT, "certs"), solution: Boolean(o.solution), workDir };
+    const checks = await grader.checks(env);
     if (Object.keys(scope.hosts).length) await sandbox!.setHosts(scope.hosts);
     const tests = await runChecks(checks, lab, sandbox!);
     tests.push(await cleanupCheck(sandbox!));
     return { version: 3, lesson: lesson.id, status: overallStatus(tests), tests };
   } finally {
     await Promise.all([sandbox?.close(), o.lab ? scope.close() : lab.close()]);
+    fs.rmSync(workDir, { recursive: true, force: true });
   }
 }
 
@@ -81,4 +102,3 @@ async function cleanupCheck(sandbox: Sandbox): Promise<TestResult> {
   return { name, status: "fail", message: formatFailure({ expected: "nothing left running and no unhandled error", got: problems.join("; ") }, why) };
 }
 
-export type { CodeGrader };
