@@ -59,6 +59,8 @@ export interface CodeGrader {
   checks(env: GraderEnv): Check[] | Promise<Check[]>;
   /** Per-call timeout for this lesson. */
   timeoutMs?: number;
+  /** Added to the child's environment, e.g. { TZ } so local-time mistakes show on every machine. */
+  childEnv?: Record<string, string>;
 }
 
 /** Thrown by a FileGrader when the file cannot be graded at all (e.g. not valid JSON): exit 2. */

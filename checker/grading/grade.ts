@@ -43,11 +43,14 @@ export async function gradeLesson(lesson: Lesson, o: GradeOptions = {}): Promise
   return gradeCode(lesson, grader, file, o);
 }
 
+const TEXT_NOTE = "This check is automatic: it looks for the ideas in your own words, not for exact phrases. Your instructor may read your answer too.";
+
 /** A data lesson (quiz answers, a written text): the file is read, never run. */
 async function gradeData(lesson: Lesson, grader: FileGrader, file: string): Promise<LessonResult> {
   try {
     const tests = await grader.grade(fs.readFileSync(file, "utf8"), file);
-    return { version: 3, lesson: lesson.id, status: overallStatus(tests), tests };
+    const note = lesson.kind === "text" ? TEXT_NOTE : undefined;
+    return { version: 3, lesson: lesson.id, status: overallStatus(tests), ...(note ? { message: note } : {}), tests };
   } catch (err) {
     if (err instanceof CannotGrade) return errorResult(lesson.id, err.message);
     throw err;
@@ -59,7 +62,7 @@ async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: Gr
   const lab = o.lab ?? Lab.prepare();
   const scope = lab.scope();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-grading-"));
-  const starting = Sandbox.start({ file, trustBundleFile: lab.trustBundleFile, timeoutMs: grader.timeoutMs, ...o.sandbox });
+  const starting = Sandbox.start({ file, trustBundleFile: lab.trustBundleFile, timeoutMs: grader.timeoutMs, extraEnv: grader.childEnv, ...o.sandbox });
   let sandbox: Sandbox | undefined;
   try {
     const [started] = await Promise.allSettled([starting, lab.listening]);

@@ -31,6 +31,7 @@ export function renderResult(lesson: Lesson, file: string, r: LessonResult, c = 
   }
   const { passed, total } = countPassed(r);
   out.push("");
+  if (r.message) out.push(c.dim(r.message), "");
   if (r.status === "pass") {
     out.push(c.green(c.bold(`All ${total} checks pass. Lesson ${lesson.number} is done.`)));
   } else {

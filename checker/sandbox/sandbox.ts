@@ -68,6 +68,8 @@ export interface SandboxOptions {
   trustBundleFile?: string;
   /** The child's environment (defaults to ours minus what would skew grading). */
   env?: NodeJS.ProcessEnv;
+  /** Added to the child's environment (a lesson's TZ, say). */
+  extraEnv?: Record<string, string>;
   cwd?: string;
   memoryMb?: number;
   /** Bytes of output before the child is stopped as a flood. */
@@ -128,7 +130,11 @@ export class Sandbox {
   private spawn(bundle: string): Promise<void> {
     const env: NodeJS.ProcessEnv = { ...(this.opts.env ?? process.env) };
     if (!this.opts.env) for (const k of SKEWING_ENV) delete env[k];
+    // With a lab, its bundle (which already holds the machine's own extra CAs); without one,
+    // the machine's own, so real sites verify as they would for the learner.
     if (this.opts.trustBundleFile) env.NODE_EXTRA_CA_CERTS = this.opts.trustBundleFile;
+    else if (process.env.NODE_EXTRA_CA_CERTS && !this.opts.env) env.NODE_EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
+    Object.assign(env, this.opts.extraEnv);
     env.TLS_WORKBOOK_OUTPUT_LIMIT = String(this.opts.outputLimit ?? 1024 * 1024);
     const args = [`--max-old-space-size=${this.opts.memoryMb ?? 256}`, "--enable-source-maps", HARNESS, bundle];
     this.child = spawn(process.execPath, args, {
