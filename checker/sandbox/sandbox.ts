@@ -206,6 +206,10 @@ export class Sandbox {
     p.resolve(msg);
   }
 
+  private failUnresponsive(): void {
+    this.fail({ status: "broken", reason: "blocked", message: "the process running your code stopped answering" });
+  }
+
   /** Kills the child and fails everything pending with the reason. */
   private fail(b: Broken): void {
     if (this.dead) return;
@@ -218,12 +222,12 @@ export class Sandbox {
     }
   }
 
-  private request(msg: Record<string, unknown>, label: string, timeoutMs: number, onTimeout: () => void): Promise<any> {
+  private request(msg: Record<string, unknown>, label: string, timeoutMs: number, onTimeout: (id: number) => void): Promise<any> {
     if (this.dead) return Promise.resolve({ ...this.dead, message: `${this.dead.message} (so ${label} could not run)`, output: "", tls: [] });
     const id = this.nextId++;
     return new Promise((resolve) => {
       const p: Pending = { resolve, label };
-      p.timer = setTimeout(onTimeout, timeoutMs);
+      p.timer = setTimeout(() => onTimeout(id), timeoutMs);
       this.pending.set(id, p);
       try {
         this.child.send({ ...msg, id });
@@ -237,10 +241,7 @@ export class Sandbox {
   async call(fn: string, args: unknown[] = [], o: { timeoutMs?: number; then?: { fn: string; on?: "resolve" | "reject" | "settle" }; handle?: Handle } = {}): Promise<CallResult> {
     const timeoutMs = o.timeoutMs ?? this.timeoutMs;
     const label = `${fn}(${args.map((a) => JSON.stringify(a)).join(", ")})`;
-    let id = 0;
-    const result = this.request({ type: "call", fn, args, then: o.then, handle: o.handle?.__handle }, label, timeoutMs, () => this.onCallTimeout(id, label, timeoutMs));
-    id = this.nextId - 1;
-    return result;
+    return this.request({ type: "call", fn, args, then: o.then, handle: o.handle?.__handle }, label, timeoutMs, (id) => this.onCallTimeout(id, label, timeoutMs));
   }
 
   /** A call ran out of time: a busy event loop means a synchronous loop and kills the child. */
@@ -259,14 +260,14 @@ export class Sandbox {
 
   /** Makes these host names resolve (for the learner's code) to the given addresses. */
   async setHosts(hosts: Record<string, string>): Promise<void> {
-    await this.request({ type: "hosts", hosts }, "hosts", 2000, () => this.fail({ status: "broken", reason: "blocked", message: "the process running your code stopped answering" }));
+    await this.request({ type: "hosts", hosts }, "hosts", 2000, () => this.failUnresponsive());
   }
 
   /** Network handles still open in the child (servers, sockets), after a short grace period. */
   async openHandles(graceMs = 300): Promise<string[] | undefined> {
     const deadline = Date.now() + graceMs;
     for (;;) {
-      const r = await this.request({ type: "inspect" }, "inspect", 1000, () => this.fail({ status: "broken", reason: "blocked", message: "the process running your code stopped answering" }));
+      const r = await this.request({ type: "inspect" }, "inspect", 1000, () => this.failUnresponsive());
       if (r.type !== "inspected") return undefined;
       if (r.resources.length === 0 || Date.now() >= deadline) return r.resources;
       await new Promise((res) => setTimeout(res, 25));
