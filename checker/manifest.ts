@@ -52,8 +52,9 @@ const entries: Entry[] = [
     kind: "code",
     files: ["exercise.ts"],
     hints: [
-      "socket.getPeerCertificate() gives subject.CN, issuer.O and valid_to; new Date(valid_to) parses the date.",
-      "Days left: Math.floor((expires.getTime() - Date.now()) / 86_400_000).",
+      "tls.connect({ host, port, servername: host }); in 'secureConnect' read socket.getProtocol() and socket.getPeerCertificate(): subject.CN, issuer.O and valid_to (new Date(valid_to) parses it). Reject on 'error', and never turn verification off.",
+      "daysLeft = Math.floor((expires.getTime() - Date.now()) / 86_400_000): rounded down, not Math.round or Math.ceil. expiringSoon = daysLeft < 30 (exactly 30 is not soon).",
+      'formatReport returns the lines joined with "\n"; the date is expires.toISOString().slice(0, 10), the UTC date (getDate() and toLocaleDateString() use the local zone); add "certificate expiring soon!" only when report.expiringSoon.',
     ],
   },
   {

@@ -1,0 +1,48 @@
+// Right: wraps a failed connection in its own Error (with the original as cause) and rejects with that.
+import tls from "node:tls";
+
+export interface CertReport {
+  host: string;
+  tlsVersion: string;
+  issuedTo: string;
+  issuedBy: string;
+  expires: Date;
+  daysLeft: number;
+  expiringSoon: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+export async function inspectTls(host: string, port = 443): Promise<CertReport> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host, port, servername: host });
+    socket.once("secureConnect", () => {
+      const cert = socket.getPeerCertificate();
+      const expires = new Date(cert.valid_to);
+      const daysLeft = Math.floor((expires.getTime() - Date.now()) / DAY_MS);
+      resolve({
+        host,
+        tlsVersion: socket.getProtocol() ?? "",
+        issuedTo: String(cert.subject?.CN ?? ""),
+        issuedBy: String(cert.issuer?.O ?? ""),
+        expires,
+        daysLeft,
+        expiringSoon: daysLeft < 30,
+      });
+      socket.end();
+    });
+    socket.once("error", (err) => reject(new Error(`cannot inspect ${host}:${port}: ${err.message}`, { cause: err })));
+  });
+}
+
+export function formatReport(report: CertReport): string {
+  const lines = [
+    `=== ${report.host} ===`,
+    `TLS version: ${report.tlsVersion}`,
+    `issued to:   ${report.issuedTo}`,
+    `issued by:   ${report.issuedBy}`,
+    `expires:     ${report.expires.toISOString().slice(0, 10)} (${report.daysLeft} days left)`,
+  ];
+  if (report.expiringSoon) lines.push("certificate expiring soon!");
+  return lines.join("\n");
+}
