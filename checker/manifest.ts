@@ -31,6 +31,8 @@ const entries: Entry[] = [
     hints: [
       "Match each property to what provides it: encryption hides, certificates identify, message authentication detects tampering.",
       "A client checks three things in a server certificate: who signed it (a chain to a trusted root), which name it is for, and its dates.",
+      "Verification comes before any data: ClientHello, ServerHello with the certificate, the client's checks, the keys, then your request (in Node, only after 'secureConnect').",
+      "Switching verification off keeps encryption and drops authentication; for a self-signed server, pass its certificate as `ca` and keep verification on.",
     ],
   },
   {

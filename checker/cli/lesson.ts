@@ -39,6 +39,16 @@ async function main(argv: string[]): Promise<number> {
   if (values.file && values.solution) throw new UsageError("--file and --solution do not go together");
 
   const file = learnerFile(lesson, { file: values.file, solution: values.solution });
+  // The quiz asks its unanswered or wrong questions first, when someone is there to answer.
+  if (lesson.kind === "quiz" && !values.json && !values.file && !values.solution && process.stdin.isTTY && process.stdout.isTTY) {
+    const { askQuiz } = await import("../quiz/ask.ts");
+    try {
+      await askQuiz(file);
+    } catch (err) {
+      if ((err as Error)?.name !== "ExitPromptError") throw err;
+      process.stdout.write("\nStopped: your answers so far are saved.\n\n");
+    }
+  }
   const result = await gradeLesson(lesson, { file, solution: values.solution });
   const ownFile = !values.file && !values.solution;
   if (ownFile) {
