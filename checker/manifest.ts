@@ -66,8 +66,9 @@ const entries: Entry[] = [
     kind: "code",
     files: ["exercise.ts"],
     hints: [
-      "The server: tls.createServer({ key, cert }) with the files you made; the client: tls.connect({ ca: fs.readFileSync(caFile), servername }).",
-      "Trusting exactly your certificate means passing it as `ca`, and keeping verification on.",
+      "Make certs/cert.pem and certs/key.pem first, from the workbook folder: the README's openssl command, or npm run make-cert. Your server loads them with fs.readFileSync.",
+      'Server: tls.createServer({ key, cert }, socket => …); collect data until "\n", then socket.end(`securely received: ${line}\n`). Listen on opts.port ?? 9443 (not ||: 0 means any free port); resolve with (server.address() as AddressInfo).port and a close() that wraps server.close(cb) in a Promise.',
+      'Client: tls.connect({ host, port, servername, ca: fs.readFileSync(opts.caFile) }); write message + "\n" on \'secureConnect\'; resolve with the text before "\n"; reject on \'error\'. Trusting exactly your certificate means passing it as `ca` with verification on: no rejectUnauthorized: false, no checkServerIdentity.',
     ],
   },
   {

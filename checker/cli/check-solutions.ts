@@ -37,6 +37,13 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await lab.close();
   }
+  // The graders' own servers (relays, echo clients' peers, private endpoints) must be gone too.
+  await new Promise((r) => setTimeout(r, 50)); // a closed server leaves the handle list a moment later
+  const left = process.getActiveResourcesInfo().filter((h) => h === "TCPServerWrap").length;
+  if (left) {
+    problems.push(`the graders left ${left} server(s) listening after grading`);
+    if (!values.json) process.stdout.write(`${c.red("✘")} the graders left ${left} server(s) listening after grading\n`);
+  }
   if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + "\n");
   else process.stdout.write(problems.length ? c.red(`${problems.length} problem(s).\n`) : c.green("Every solution passes and every stub fails.\n"));
   return problems.length ? 1 : 0;

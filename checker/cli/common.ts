@@ -11,7 +11,10 @@ export function runCli(name: string, main: () => Promise<number>, o: { handlesSi
   }
   main().then(
     (code) => {
+      // Exit once our output is flushed, even if some handle would keep the loop alive:
+      // a finished command must never sit there.
       process.exitCode = code;
+      process.stdout.write("", () => process.exit(code));
     },
     (err: unknown) => {
       const e = err as { code?: string; message?: string; stack?: string };

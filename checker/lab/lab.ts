@@ -224,9 +224,10 @@ export class Lab {
       });
       server.listen(port, LAB_HOST, () => {
         const actual = (server.address() as net.AddressInfo).port;
-        if (keep) this.servers.set(name, server);
-        else server.close();
-        resolve(actual);
+        if (keep) {
+          this.servers.set(name, server);
+          resolve(actual);
+        } else server.close(() => resolve(actual));
       });
     });
   }

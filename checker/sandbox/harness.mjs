@@ -126,8 +126,20 @@ function encodeValue(v) {
   if (!hasMethods(v)) return v;
   const id = nextHandle++;
   handles.set(id, v);
+  // Its plain values travel: own properties, and getters (a class's `get port()`).
   const data = {};
-  for (const [k, x] of Object.entries(v)) if (typeof x !== "function" && (x === null || typeof x !== "object")) data[k] = x;
+  const primitive = (x) => x === null || (typeof x !== "object" && typeof x !== "function");
+  for (const [k, x] of Object.entries(v)) if (primitive(x)) data[k] = x;
+  for (let o = Object.getPrototypeOf(v); o && o !== Object.prototype; o = Object.getPrototypeOf(o))
+    for (const k of Object.getOwnPropertyNames(o)) {
+      if (k in data || typeof Object.getOwnPropertyDescriptor(o, k)?.get !== "function") continue;
+      try {
+        const x = v[k];
+        if (primitive(x)) data[k] = x;
+      } catch {
+        // a getter that throws is simply left out
+      }
+    }
   return { __handle: id, data };
 }
 function reply(msg) {
