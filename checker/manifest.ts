@@ -101,8 +101,9 @@ const entries: Entry[] = [
     kind: "text",
     files: ["answer.md"],
     hints: [
-      "Say what TLS still does without verification, and what it no longer proves.",
-      "Name who profits and where they sit, what they can do, and what to do instead for a self-signed server in Node.",
+      "Say what TLS still does without verification (the bytes stay encrypted), and what it no longer proves (who is on the other end).",
+      "Make it concrete: who profits (someone in the middle, posing as the server), where they sit (public wifi, a tampered DNS answer, a hacked router), and what they can then do with your traffic.",
+      "End with the way out in Node for a self-signed server: trust that certificate (the `ca` option, or NODE_EXTRA_CA_CERTS) and keep verification on. Name the switch (`rejectUnauthorized: false` / NODE_TLS_REJECT_UNAUTHORIZED=0) only as what not to do.",
     ],
   },
 ];
