@@ -90,8 +90,9 @@ const entries: Entry[] = [
     kind: "code",
     files: ["exercise.ts"],
     hints: [
-      "Check every target at once with Promise.all, each with its own timeout that destroys the socket.",
-      "FAIL on any error or a protocol below TLSv1.2; WARN when daysLeft < warnDays; PASS otherwise.",
+      "Write checkOne(target) that always resolves with a HealthResult: tls.connect({ host, port, servername: host }) with verification on, a setTimeout that destroys the socket after timeoutMs, 'secureConnect' for the result, 'error' for a FAIL with a short reason.",
+      "Grades: FAIL on any error or when getProtocol() is below TLSv1.2; daysLeft = Math.floor((new Date(cert.valid_to).getTime() - Date.now()) / 86_400_000); WARN when daysLeft < warnDays, else PASS.",
+      "All at once and in order: return Promise.all(targets.map(checkOne)). A target you cannot split into host and port is a FAIL result, not a throw; opts is optional (opts?.warnDays ?? 30).",
     ],
   },
   {

@@ -20,7 +20,9 @@ export function runCli(name: string, main: () => Promise<number>, o: { handlesSi
       const e = err as { code?: string; message?: string; stack?: string };
       // node:util parseArgs reports unknown flags with these codes.
       const usage = err instanceof UsageError || (typeof e?.code === "string" && e.code.startsWith("ERR_PARSE_ARGS"));
-      process.stderr.write(`${name}: ${usage ? "" : "internal error: "}${e?.message ?? String(err)}\n`);
+      // One line: node:util's parse errors can run over several.
+      const message = (e?.message ?? String(err)).split("\n")[0];
+      process.stderr.write(`${name}: ${usage ? "" : "internal error: "}${message}\n`);
       if (!usage && process.env.TLS_WORKBOOK_DEBUG) process.stderr.write(`${e?.stack}\n`);
       process.exitCode = 2;
     },

@@ -169,7 +169,15 @@ export class Lab {
   }
 
   /** Serve a TLS endpoint that answers HTTP requests with a small response holding the token. */
+  /** Endpoint names are unique: a second one would hide the first, whose server would never close. */
+  private claim(name: string): void {
+    if (this.endpoints[name] || this.servers.has(name) || this.claimed.has(name)) throw new Error(`the lab already has an endpoint named ${name}`);
+    this.claimed.add(name);
+  }
+  private readonly claimed = new Set<string>();
+
   async addTls(name: string, cfg: TlsConfig, o: { port?: number; expect?: string } = {}): Promise<Endpoint> {
+    this.claim(name);
     const [leaf] = cfg.chain;
     const server = tls.createServer({
       key: leaf.keyPem,
@@ -191,6 +199,7 @@ export class Lab {
   }
 
   async addRaw(name: string, kind: Exclude<EndpointKind, "tls">, o: { port?: number; expect?: string } = {}): Promise<Endpoint> {
+    this.claim(name);
     const endpoint: Endpoint = { name, host: LAB_HOST, port: 0, kind, expect: o.expect ?? "reject" };
     if (kind === "refused") {
       // A port that was free a moment ago and that nothing listens on now.
@@ -279,6 +288,7 @@ export class Lab {
     this.sockets.delete(name);
     const server = this.servers.get(name);
     this.servers.delete(name);
+    this.claimed.delete(name);
     delete this.endpoints[name];
     if (server) await new Promise<void>((r) => server.close(() => r()));
   }

@@ -296,7 +296,10 @@ export class Sandbox {
     this.killNow();
     if (this.child) await this.exited;
     live.delete(this);
-    for (const [, p] of this.pending) p.resolve({ ...this.dead!, output: "", tls: [] });
+    for (const [, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.resolve({ ...this.dead!, output: "", tls: [] });
+    }
     this.pending.clear();
     if (this.workDir) fs.rmSync(this.workDir, { recursive: true, force: true });
   }
