@@ -59,8 +59,8 @@ it("an unknown flag is a one-line error, exit 2", async () => {
   expect(r.stderr).toMatch(/--bogus/);
 });
 
-it("--solution --json prints one results.json v3 object and exits 0", async () => {
-  const r = await lesson("5", "--solution", "--json");
+it("--grade-solution --json prints one results.json v3 object and exits 0", async () => {
+  const r = await lesson("5", "--grade-solution", "--json");
   expect(r.exitCode).toBe(0);
   const result = JSON.parse(r.stdout);
   expect(result).toMatchObject({ version: 3, lesson: "05-reject-bad-certs", status: "pass" });

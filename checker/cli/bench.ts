@@ -50,10 +50,10 @@ async function main(argv: string[]): Promise<number> {
   const floor: number[] = [];
   try {
     // One warm-up of each (tsx's transform cache, the OS file cache), then interleaved runs.
-    await timeRun(process.execPath, ["--import", "tsx", "checker/cli/lesson.ts", "5", "--solution", "--json"], env);
+    await timeRun(process.execPath, ["--import", "tsx", "checker/cli/lesson.ts", "5", "--grade-solution", "--json"], env);
     await timeRun(process.execPath, ["-e", floorScript(ports)], floorEnv);
     for (let i = 0; i < runs; i++) {
-      verdict.push(await timeRun(process.execPath, ["--import", "tsx", "checker/cli/lesson.ts", "5", "--solution", "--json"], env));
+      verdict.push(await timeRun(process.execPath, ["--import", "tsx", "checker/cli/lesson.ts", "5", "--grade-solution", "--json"], env));
       floor.push(await timeRun(process.execPath, ["-e", floorScript(ports)], floorEnv));
     }
   } finally {
@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
   else
     process.stdout.write(
       [
-        `lesson 05 verdict, start to exit (node --import tsx checker/cli/lesson.ts 5 --solution): median ${result.lesson05VerdictMs} ms over ${runs} runs`,
+        `lesson 05 verdict, start to exit (node --import tsx checker/cli/lesson.ts 5 --grade-solution): median ${result.lesson05VerdictMs} ms over ${runs} runs`,
         `floor: one bare node process, the same ${ports.length} handshakes against a running lab:               median ${result.floorMs} ms`,
         `ratio: ${result.ratio}× (targets: verdict ≤ 600 ms, ratio ≤ 5×)`,
         "",

@@ -1,9 +1,10 @@
 // npm run check-solutions: the author's check (after rustlings' `dev check`). Every
-// available lesson's reference solution must pass, and every stub must fail and still
-// carry its TODO markers, so a learner always starts from a failing, guided file.
+// available lesson's reference solution must pass, and every stub (stubs/, the pristine
+// copy of what lessons/ starts as) must fail and still carry its TODO markers, so a learner
+// always starts from a failing, guided file.
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { gradeLesson, learnerFile } from "../grading/grade.ts";
+import { gradeLesson, stubFile } from "../grading/grade.ts";
 import { Lab } from "../lab/lab.ts";
 import { LESSONS } from "../manifest.ts";
 import { countPassed, type LessonResult } from "../report/results.ts";
@@ -18,8 +19,8 @@ async function main(argv: string[]): Promise<number> {
   const report: { lesson: string; solution: LessonResult; stub: LessonResult }[] = [];
   try {
     for (const lesson of LESSONS.filter((l) => l.available)) {
-      const stubFile = learnerFile(lesson);
-      const [solution, stub] = await Promise.all([gradeLesson(lesson, { solution: true, lab }), gradeLesson(lesson, { file: stubFile, lab })]);
+      const pristine = stubFile(lesson);
+      const [solution, stub] = await Promise.all([gradeLesson(lesson, { solution: true, lab }), gradeLesson(lesson, { file: pristine, lab })]);
       report.push({ lesson: lesson.id, solution, stub });
       const bad: string[] = [];
       if (solution.status !== "pass") {
@@ -27,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
         bad.push(`the solution does not pass (${solution.message ?? failing.join("; ")})`);
       }
       if (stub.status !== "fail") bad.push(`the stub should fail its checks, but its status is "${stub.status}"${stub.message ? ` (${stub.message})` : ""}`);
-      if (!fs.readFileSync(stubFile, "utf8").includes("TODO")) bad.push("the stub has no TODO marker left");
+      if (!fs.readFileSync(pristine, "utf8").includes("TODO")) bad.push("the stub has no TODO marker left");
       const s = countPassed(solution);
       const t = countPassed(stub);
       const line = `${lesson.id.padEnd(24)} solution ${s.passed}/${s.total} pass, stub ${t.passed}/${t.total} pass`;

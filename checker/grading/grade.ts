@@ -27,6 +27,11 @@ export interface GradeOptions {
   sandbox?: Partial<SandboxOptions>;
 }
 
+/** The lesson's pristine stub (stubs/ mirrors lessons/): what --reset restores and check-solutions grades. */
+export function stubFile(lesson: Lesson, root = WORKBOOK_ROOT): string {
+  return path.join(root, "stubs", lesson.id, lesson.files[0]);
+}
+
 export function learnerFile(lesson: Lesson, o: Pick<GradeOptions, "file" | "solution" | "root"> = {}): string {
   if (o.file) return path.resolve(o.file);
   const root = o.root ?? WORKBOOK_ROOT;
