@@ -14,6 +14,8 @@ export interface GradeRun {
   /** Grade the reference solution. */
   gradeSolution?: boolean;
   json?: boolean;
+  /** Add the live checks against real sites. */
+  live?: boolean;
   /** Ask the quiz's open questions first (only where a person can answer). */
   interactive?: boolean;
   out?: NodeJS.WritableStream;
@@ -37,7 +39,7 @@ export async function gradeAndReport(lesson: Lesson, o: GradeRun = {}): Promise<
       out.write("\nStopped: your answers so far are saved.\n\n");
     }
   }
-  const result = await gradeLesson(lesson, { file, solution: o.gradeSolution });
+  const result = await gradeLesson(lesson, { file, solution: o.gradeSolution, live: o.live });
   if (ownFile) {
     const progress = Progress.load(stateDir());
     if (progress.notice) process.stderr.write(progress.notice + "\n");

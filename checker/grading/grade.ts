@@ -24,6 +24,8 @@ export interface GradeOptions {
   root?: string;
   /** Where lesson 04's cert.pem and key.pem are (default: <root>/certs). */
   certDir?: string;
+  /** Add the live checks against real sites (badssl.com, example.com ...); skipped offline. */
+  live?: boolean;
   sandbox?: Partial<SandboxOptions>;
 }
 
