@@ -11,6 +11,7 @@ import { LearnerSyntaxError } from "../sandbox/bundle.ts";
 import { describeProblem, LearnerLoadError, Sandbox, type SandboxOptions } from "../sandbox/sandbox.ts";
 import { CannotGrade, formatFailure, runChecks, type CodeGrader, type FileGrader, type GraderEnv } from "./check.ts";
 import { loadGrader } from "../graders/index.ts";
+import type { LiveOverrides } from "../live/targets.ts";
 
 
 export interface GradeOptions {
@@ -26,6 +27,8 @@ export interface GradeOptions {
   certDir?: string;
   /** Add the live checks against real sites (badssl.com, example.com ...); skipped offline. */
   live?: boolean;
+  /** Tests only: stand-ins for the live targets ({ expired: "localhost:8445", ... }); the product never sets it. */
+  liveTargets?: LiveOverrides;
   sandbox?: Partial<SandboxOptions>;
 }
 
@@ -65,11 +68,17 @@ async function gradeData(lesson: Lesson, grader: FileGrader, file: string): Prom
 }
 
 async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: GradeOptions): Promise<LessonResult> {
+  // Read (and check) any stand-ins for the live targets before anything starts.
+  const liveModule = o.live ? await import("../live/index.ts") : undefined;
+  const liveTargets = liveModule ? (o.liveTargets ?? liveModule.overridesFromEnv()) : undefined;
   // The lab's servers come up while the learner's file is transpiled and its child starts.
   const lab = o.lab ?? Lab.prepare();
   const scope = lab.scope();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-grading-"));
   const starting = Sandbox.start({ file, trustBundleFile: lab.trustBundleFile, timeoutMs: grader.timeoutMs, extraEnv: grader.childEnv, ...o.sandbox });
+  // Live checks load only with --live: no DNS lookup, no extra module otherwise. Their probe
+  // of the first live target runs while the offline checks do.
+  const live = liveModule?.startLive(lesson.id, { overrides: liveTargets, extraCaFile: lab.trustBundleFile });
   let sandbox: Sandbox | undefined;
   try {
     const [started] = await Promise.allSettled([starting, lab.listening]);
@@ -86,8 +95,12 @@ async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: Gr
     if (Object.keys(scope.hosts).length) await sandbox!.setHosts(scope.hosts);
     const tests = await runChecks(checks, lab, sandbox!);
     tests.push(await cleanupCheck(sandbox!));
+    // After the offline grade is complete (cleanup included, so a slow network cannot fail
+    // it), in the same sandbox; skipped, never failed, when the internet is out of reach.
+    if (live) tests.push(...(await live.results(sandbox!)));
     return { version: 3, lesson: lesson.id, status: overallStatus(tests), tests };
   } finally {
+    live?.close();
     await Promise.all([sandbox?.close(), o.lab ? scope.close() : lab.close()]);
     fs.rmSync(workDir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 // The learner's view of a LessonResult: one line per check, details under each failure.
 import pc from "picocolors";
 import type { Lesson } from "../manifest.ts";
-import { countPassed, type LessonResult } from "./results.ts";
+import { countPassed, skipSummary, type LessonResult } from "./results.ts";
 
 /** Colours only on a terminal, and never with NO_COLOR set (picocolors alone would colour CI logs). */
 export function colors(stream: NodeJS.WriteStream = process.stdout) {
@@ -20,9 +20,17 @@ export function renderResult(lesson: Lesson, file: string, r: LessonResult, c = 
     out.push(`${c.red("✘")} could not grade: ${r.message}`);
     return out.join("\n") + "\n";
   }
+  // Skipped checks: the mark ○, and their reason under each one unless they all share it
+  // (then the summary says it once).
+  const skipReasons = new Set(r.tests.filter((t) => t.status === "skip").map((t) => t.message ?? ""));
   for (const t of r.tests) {
     if (t.status === "pass") {
       out.push(`${c.green("✔")} ${t.name}`);
+      continue;
+    }
+    if (t.status === "skip") {
+      out.push(c.dim(`○ ${t.name} — skipped`));
+      if (skipReasons.size > 1 && t.message) out.push(c.dim(indent(t.message, "    ")));
       continue;
     }
     out.push(`${c.red("✘")} ${t.name}`);
@@ -30,8 +38,10 @@ export function renderResult(lesson: Lesson, file: string, r: LessonResult, c = 
     if (t.output) out.push(indent(`your code printed:\n${indent(t.output.trimEnd(), "| ")}`, "    "));
   }
   const { passed, total } = countPassed(r);
+  const skipped = skipSummary(r);
   out.push("");
   if (r.message) out.push(c.dim(r.message), "");
+  if (skipped) out.push(`${c.yellow("○")} ${skipped}`);
   if (r.status === "pass") {
     out.push(c.green(c.bold(`All ${total} checks pass. Lesson ${lesson.number} is done.`)));
   } else {
