@@ -39,11 +39,49 @@ it.each(["99", "abc"])("an unknown lesson (%s) is a one-line error listing the l
   expect(r.stderr).not.toMatch(/\n\s+at /);
 });
 
-it("no lesson and no TTY: the lesson list and how to pick one, exit 2", async () => {
-  const r = await lesson();
+it("no lesson and no TTY: the lesson list with states and how to pick one, exit 2", async () => {
+  const dir = fs.mkdtempSync(path.join(stateDir, "list-"));
+  fs.writeFileSync(
+    path.join(dir, ".progress.json"),
+    JSON.stringify({ version: 1, lessons: { "01-what-tls-gives": { status: "pass", lastAttempt: "2026-01-01T00:00:00.000Z", passedAt: "2026-01-01T00:00:00.000Z" } } }),
+  );
+  const r = await execa(process.execPath, ["--import", "tsx", path.join(WORKBOOK_ROOT, "checker/cli/lesson.ts")], {
+    cwd: WORKBOOK_ROOT,
+    reject: false,
+    env: { TLS_WORKBOOK_STATE_DIR: dir, NO_COLOR: undefined, FORCE_COLOR: undefined },
+    stdin: "ignore",
+  });
   expect(r.exitCode).toBe(2);
   expect(r.stderr).toMatch(/npm run lesson <number>/);
-  expect(r.stderr).toMatch(/5\s+reject-bad-certs/);
+  expect(r.stderr).toMatch(/1\s+what-tls-gives\s+done/);
+  expect(r.stderr).toMatch(/2\s+verified-client\s+current/);
+  expect(r.stderr).toMatch(/5\s+reject-bad-certs\s+not started/);
+  expect(r.stderr).toMatch(/1\/7 done/);
+  expect(r.stderr).not.toMatch(ANSI);
+});
+
+it.each([
+  [["2", "--watch", "--hint"], /^lesson: --watch and --hint do not go together/],
+  [["2", "--manual", "--solution"], /^lesson: --manual and --solution do not go together/],
+  [["2", "--solution", "--grade-solution"], /^lesson: --solution and --grade-solution do not go together/],
+  [["2", "--force"], /^lesson: --force goes with --solution or --reset/],
+  [["2", "--watch", "--json"], /^lesson: --json does not go with --watch/],
+  [["2", "--hint", "--live"], /^lesson: --live does not go with --hint/],
+  [["2", "--reset", "--file", "x.ts"], /^lesson: --file does not go with --reset/],
+  [["2", "--grade-solution", "--file", "x.ts"], /^lesson: --file does not go with --grade-solution/],
+  [["--watch"], /^lesson: --watch needs a lesson/],
+])("%j is a one-line error, exit 2", async (args, message) => {
+  const r = await lesson(...args);
+  expect(r.exitCode).toBe(2);
+  expect(oneLine(r.stderr)).toBe(true);
+  expect(r.stderr).toMatch(message);
+  expect(r.stdout).toBe("");
+});
+
+it("--help lists every option", async () => {
+  const r = await lesson("--help");
+  expect(r.exitCode).toBe(0);
+  for (const o of ["--watch", "--manual", "--hint", "--solution", "--force", "--reset", "--grade-solution", "--file", "--live", "--json"]) expect(r.stdout).toContain(o);
 });
 
 it("a lesson is available exactly when its grader file exists", () => {

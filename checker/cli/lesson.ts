@@ -1,45 +1,152 @@
 // npm run lesson [N] [-- options]: the learner's command. It reads the arguments and hands
-// over to one module per action in checker/commands/.
-// Exit codes: 0 all checks pass, 1 some fail, 2 could not grade (or bad input).
+// over to one module per action in checker/commands/ (loaded only when used: start-up time
+// is part of every verdict).
+// Exit codes: 0 all checks pass, 1 some fail, 2 could not grade (or bad input), 130 Ctrl+C.
 import { parseArgs } from "node:util";
-import { gradeAndReport } from "../commands/grade.ts";
-import { showHint } from "../commands/hint.ts";
-import { findLesson, LESSONS, lessonList } from "../manifest.ts";
+import { gradeAndReport, isExitPrompt, loadProgress } from "../commands/grade.ts";
+import { findLesson, LESSONS, type Lesson } from "../manifest.ts";
+import { colors } from "../report/terminal.ts";
 import { runCli, UsageError } from "./common.ts";
 
-const USAGE = `usage: npm run lesson <1-7 | slug> [-- --json | --file PATH | --grade-solution | --hint]`;
+const USAGE =
+  `usage: npm run lesson [<1-7 | slug>] [-- --watch [--manual] | --hint | --solution [--force] | --reset [--force] | --grade-solution] ` +
+  `[--file PATH] [--live] [--json]`;
+
+const HELP = `${USAGE}
+
+  (no lesson)       on a terminal: a menu of the lessons; otherwise the list with their states
+  (no option)       grade the lesson
+  --watch           grade, then again on every save; keys: h hint, s solution, r reset, n next lesson, q quit
+  --manual          watch mode that grades again when you press Enter (where saves cannot be watched)
+  --hint            the next hint (the ones already seen come with it)
+  --solution        the reference solution and a diff with your file (asks first before you pass)
+  --reset           put the stub back; your file is copied to .backup/ first (asks first)
+  --force           with --solution or --reset: no question (needed without a terminal)
+  --grade-solution  grade the reference solution instead of your file
+  --file PATH       use another file in place of yours (grading, --watch, --solution)
+  --live            add live checks against real sites (lessons 02, 03, 05, 06); skipped offline
+  --json            print one results.json (v3) object instead of the report`;
+
+const ACTIONS = ["watch", "hint", "solution", "reset", "grade-solution"] as const;
+type ActionFlag = (typeof ACTIONS)[number];
+
+/** Which options go with which action ("grade" is no action flag at all). */
+const ALLOWED: Record<ActionFlag | "grade", readonly string[]> = {
+  grade: ["file", "live", "json"],
+  "grade-solution": ["live", "json"],
+  watch: ["file", "live", "manual"],
+  hint: [],
+  solution: ["file", "force"],
+  reset: ["force"],
+};
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
-      file: { type: "string" },
-      "grade-solution": { type: "boolean" },
-      json: { type: "boolean" },
+      watch: { type: "boolean" },
+      manual: { type: "boolean" },
       hint: { type: "boolean" },
+      solution: { type: "boolean" },
+      "grade-solution": { type: "boolean" },
+      reset: { type: "boolean" },
+      force: { type: "boolean" },
+      live: { type: "boolean" },
+      json: { type: "boolean" },
+      file: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
-    process.stdout.write(`${USAGE}\n\nLessons:\n${lessonList()}\n`);
+    process.stdout.write(`${HELP}\n`);
     return 0;
   }
   if (positionals.length > 1) throw new UsageError(`one lesson at a time, got: ${positionals.join(" ")}. ${USAGE}`);
+  // --manual is watch mode that grades on Enter: it implies --watch.
+  const watchTyped = Boolean(values.watch);
+  const typed = (a: string) => (a === "watch" && !watchTyped ? "manual" : a);
+  if (values.manual) values.watch = true;
+  const given = Object.entries(values)
+    .filter(([, v]) => v !== undefined && v !== false)
+    .map(([k]) => k);
+  const actions = ACTIONS.filter((a) => values[a]);
+  if (actions.length > 1) throw new UsageError(`--${typed(actions[0])} and --${actions[1]} do not go together: one at a time`);
+  const action = (actions.length ? actions[0] : "grade") as ActionFlag | "grade";
+  for (const k of given) {
+    if (k === action || ALLOWED[action].includes(k)) continue;
+    if (action === "grade") throw new UsageError(`--${k} goes with ${k === "force" ? "--solution or --reset" : "--watch"}`);
+    throw new UsageError(`--${k} does not go with --${action}`);
+  }
+  if (values.file !== undefined && values.file.trim() === "") throw new UsageError(`--file needs a path. ${USAGE}`);
+
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const key = positionals[0];
   if (key === undefined) {
-    process.stderr.write(`Which lesson? Run: npm run lesson <number>\n\n${lessonList()}\n`);
+    if (given.length) throw new UsageError(`--${given[0]} needs a lesson: npm run lesson <number> -- --${given[0]}`);
+    if (interactive) {
+      const { runMenu } = await import("../commands/menu.ts");
+      return runMenu();
+    }
+    const { lessonListWithStates } = await import("../commands/menu.ts");
+    const progress = await loadProgress();
+    process.stderr.write(lessonListWithStates(progress, colors(process.stderr)) + "\n");
     return 2;
   }
   const lesson = findLesson(key);
   if (!lesson) throw new UsageError(`unknown lesson "${key}"; the lessons are ${LESSONS.map((l) => `${l.number} ${l.slug}`).join(", ")}`);
   if (!lesson.available) throw new UsageError(`lesson ${lesson.number} (${lesson.slug}) is not available yet`);
-  if (values.hint) return showHint(lesson);
-  if (values.file && values["grade-solution"]) throw new UsageError("--file and --grade-solution do not go together");
 
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const { code } = await gradeAndReport(lesson, { file: values.file, gradeSolution: values["grade-solution"], json: values.json, interactive });
-  return code;
+  try {
+    switch (action) {
+      case "hint": {
+        await loadProgress(); // rebuilds a corrupt progress file before the hint count is read
+        const { showHint } = await import("../commands/hint.ts");
+        return showHint(lesson);
+      }
+      case "solution": {
+        const { showSolution } = await import("../commands/solution.ts");
+        return await showSolution(lesson, { file: values.file, force: values.force, interactive });
+      }
+      case "reset": {
+        const { resetLesson } = await import("../commands/reset.ts");
+        return await resetLesson(lesson, { force: values.force, interactive });
+      }
+      case "watch":
+        return await watch(lesson, { file: values.file, manual: values.manual, live: values.live });
+      default: {
+        const { code } = await gradeAndReport(lesson, { file: values.file, gradeSolution: values["grade-solution"], json: values.json, live: values.live, interactive });
+        return code;
+      }
+    }
+  } catch (err) {
+    if (!isExitPrompt(err)) throw err;
+    process.stdout.write("\nbye\n");
+    return 130;
+  }
+}
+
+/** Watch mode; "next lesson" (n, after a pass) goes on watching the next available lesson. */
+async function watch(first: Lesson, o: { file?: string; manual?: boolean; live?: boolean }): Promise<number> {
+  const { nextLesson, watchWithActions } = await import("../commands/menu.ts");
+  await loadProgress();
+  let lesson = first;
+  let file = o.file;
+  for (;;) {
+    const r = await watchWithActions(lesson, { file, manual: o.manual, live: o.live });
+    if (r.stopped) {
+      process.stdout.write("\nbye\n");
+      return 130;
+    }
+    if (!r.next) return r.code;
+    const next = nextLesson(lesson);
+    if (!next) {
+      process.stdout.write(`That was the last lesson: ${colors().cyan("npm run progress")} shows where you stand.\n`);
+      return r.code;
+    }
+    lesson = next;
+    file = undefined; // --file named a file of the first lesson only
+  }
 }
 
 runCli("lesson", () => main(process.argv.slice(2)));
