@@ -273,7 +273,7 @@ it("keys on a terminal: n does nothing before a pass, h calls the hint, n after 
   expect(s.rawCalls.at(-1)).toBe(false);
 });
 
-it("q quits with the last verdict's code and restores the terminal; Ctrl+C too", async () => {
+it("q quits with the last verdict's code, Ctrl+C with 130, and both restore the terminal", async () => {
   const s = session({ tty: true });
   await s.verdict(1);
   s.input.write("q");
@@ -283,7 +283,7 @@ it("q quits with the last verdict's code and restores the terminal; Ctrl+C too",
   const t = session({ tty: true, source: SOLUTION });
   expect((await t.verdict(1)).status).toBe("pass");
   t.input.write("\u0003");
-  expect(await t.done).toEqual({ code: 0 });
+  expect(await t.done).toEqual({ code: 130 });
   expect(t.rawCalls.at(-1)).toBe(false);
 });
 
@@ -313,7 +313,7 @@ it("an action that throws is one line and watching goes on; Ctrl+C in an action'
   s.save(SOLUTION);
   expect((await s.verdict(2)).status).toBe("pass");
   s.input.write("s");
-  expect(await s.done).toEqual({ code: 0 });
+  expect(await s.done).toEqual({ code: 130 });
   expect(s.rawCalls.at(-1)).toBe(false);
 });
 

@@ -134,7 +134,7 @@ async function watch(first: Lesson, o: { file?: string; manual?: boolean; live?:
   let file = o.file;
   for (;;) {
     const r = await watchWithActions(lesson, { file, manual: o.manual, live: o.live });
-    if (r.stopped) {
+    if (r.stopped || r.code === 130) {
       process.stdout.write("\nbye\n");
       return 130;
     }

@@ -59,7 +59,10 @@ class Collect extends Writable {
   }
 }
 
-/** Resolves when the learner quits (q, Ctrl+C) or asks for the next lesson (n, after a pass). */
+/**
+ * Resolves when the learner quits (q: the last verdict's code; Ctrl+C: 130) or asks for the
+ * next lesson (n, after a pass).
+ */
 export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise<{ code: number; next?: boolean }> {
   const input = (o.input ?? process.stdin) as TtyIn;
   const output = (o.output ?? process.stdout) as TtyOut;
@@ -178,7 +181,7 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
       output.write("\n");
       await actions[name]();
     } catch (err) {
-      if ((err as Error)?.name === "ExitPromptError") return void stop({ code: verdictCode() }); // Ctrl+C in a prompt
+      if ((err as Error)?.name === "ExitPromptError") return void stop({ code: 130 }); // Ctrl+C in a prompt
       note(`${name}: ${(err as Error)?.message ?? String(err)}`.split("\n")[0]);
     } finally {
       if (keys && !stopped) {
@@ -286,8 +289,9 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
       switch (ch) {
         case "q":
         case "Q":
-        case CTRL_C:
           return void stop({ code: verdictCode() });
+        case CTRL_C: // leaves everything, the menu included, like Ctrl+C anywhere else
+          return void stop({ code: 130 });
         case "n":
         case "N":
           if (last?.status === "pass") return void stop({ code: 0, next: true });
