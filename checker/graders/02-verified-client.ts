@@ -37,7 +37,10 @@ export const grader: CodeGrader = {
     const callGood = (ctx: CheckContext) => ctx.shared("good", () => ctx.sandbox.call("tlsGet", [HOST, good.port, goodPath]));
     const goodResult = async (ctx: CheckContext) => {
       const r = await callGood(ctx);
-      if (r.status !== "resolved") fail({ expected: "tlsGet to succeed on the good server first", got: "it did not (see the first check)" });
+      if (r.status !== "resolved") {
+        failIfUnwritten(r);
+        fail({ expected: "tlsGet to succeed on the good server first", got: "it did not (see the first check)" });
+      }
       return asResult(r.value);
     };
     const seenRequest = (ctx: CheckContext, reqPath: string): SeenRequest => {
