@@ -1,11 +1,10 @@
 // The lesson 02 grader against a catalog of learner files: plausible wrong solutions must
 // fail with a message that names the mistake, alternative correct ones must pass.
 // Catalog: test/catalog/02-verified-client/{wrong,right}/*.ts, one case per file.
-import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Lab } from "../checker/lab/lab.ts";
-import { CATALOG, failing, failureText, gradeFile } from "./helpers.ts";
+import { CATALOG, describeCatalog, failing, failureText, gradeFile } from "./helpers.ts";
 
 const DIR = path.join(CATALOG, "02-verified-client");
 const REFERENCE = path.join(DIR, "..", "..", "..", "solutions", "02-verified-client", "exercise.ts");
@@ -145,21 +144,4 @@ describe("lesson 02 grader: alternative correct solutions pass", () => {
   });
 });
 
-describe("the lesson 02 catalog", () => {
-  it("has a test case for every file and a file for every case", () => {
-    const listed = (kind: string) =>
-      fs
-        .readdirSync(path.join(DIR, kind))
-        .filter((f) => f.endsWith(".ts"))
-        .map((f) => f.slice(0, -3))
-        .sort();
-    expect(listed("wrong")).toEqual(Object.keys(WRONG).sort());
-    expect(listed("right")).toEqual([...RIGHT].sort());
-  });
-
-  it("starts every file with a one-line comment saying what it does", () => {
-    for (const kind of ["wrong", "right"])
-      for (const f of fs.readdirSync(path.join(DIR, kind)))
-        expect(fs.readFileSync(path.join(DIR, kind, f), "utf8"), `${kind}/${f}`).toMatch(kind === "wrong" ? /^\/\/ Wrong: \S/ : /^\/\/ Right: \S/);
-  });
-});
+describeCatalog("02", DIR, Object.keys(WRONG), RIGHT);

@@ -1,12 +1,11 @@
 // The lesson 03 grader against a catalog of learner files: plausible wrong solutions must
 // fail with a message that names the mistake, alternative correct ones must pass.
 // Catalog: test/catalog/03-inspect-cert/{wrong,right}/*.ts, one case per file.
-import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hoursPastWholeDays } from "../checker/graders/03-inspect-cert.ts";
 import { Lab } from "../checker/lab/lab.ts";
-import { CATALOG, failing, failureText, gradeFile } from "./helpers.ts";
+import { CATALOG, describeCatalog, failing, failureText, gradeFile } from "./helpers.ts";
 
 const DIR = path.join(CATALOG, "03-inspect-cert");
 const REFERENCE = path.join(DIR, "..", "..", "..", "solutions", "03-inspect-cert", "exercise.ts");
@@ -176,21 +175,4 @@ describe("lesson 03 grader: expiry times", () => {
   });
 });
 
-describe("the lesson 03 catalog", () => {
-  it("has a test case for every file and a file for every case", () => {
-    const listed = (kind: string) =>
-      fs
-        .readdirSync(path.join(DIR, kind))
-        .filter((f) => f.endsWith(".ts"))
-        .map((f) => f.slice(0, -3))
-        .sort();
-    expect(listed("wrong")).toEqual(Object.keys(WRONG).sort());
-    expect(listed("right")).toEqual([...RIGHT].sort());
-  });
-
-  it("starts every file with a one-line comment saying what it does", () => {
-    for (const kind of ["wrong", "right"])
-      for (const f of fs.readdirSync(path.join(DIR, kind)))
-        expect(fs.readFileSync(path.join(DIR, kind, f), "utf8"), `${kind}/${f}`).toMatch(kind === "wrong" ? /^\/\/ Wrong: \S/ : /^\/\/ Right: \S/);
-  });
-});
+describeCatalog("03", DIR, Object.keys(WRONG), RIGHT);

@@ -13,7 +13,7 @@ import { generateKeyPairAsync, makeSelfSigned, selfSignedWith, writeCertFiles } 
 import { createCertificate, type Cert, type KeyPair } from "../checker/lab/x509.ts";
 import { findLesson } from "../checker/manifest.ts";
 import type { LessonResult } from "../checker/report/results.ts";
-import { CATALOG, failing, failureText } from "./helpers.ts";
+import { CATALOG, describeCatalog, failing, failureText } from "./helpers.ts";
 
 const DIR = path.join(CATALOG, "04-self-signed-echo");
 const REFERENCE = path.join(DIR, "..", "..", "..", "solutions", "04-self-signed-echo", "exercise.ts");
@@ -320,21 +320,4 @@ describe("lesson 04 grader: the learner's certificate files, each wrong in one w
   });
 });
 
-describe("the lesson 04 catalog", () => {
-  it("has a test case for every file and a file for every case", () => {
-    const listed = (kind: string) =>
-      fs
-        .readdirSync(path.join(DIR, kind))
-        .filter((f) => f.endsWith(".ts"))
-        .map((f) => f.slice(0, -3))
-        .sort();
-    expect(listed("wrong")).toEqual(Object.keys(WRONG).sort());
-    expect(listed("right")).toEqual([...RIGHT].sort());
-  });
-
-  it("starts every file with a one-line comment saying what it does", () => {
-    for (const kind of ["wrong", "right"])
-      for (const f of fs.readdirSync(path.join(DIR, kind)))
-        expect(fs.readFileSync(path.join(DIR, kind, f), "utf8"), `${kind}/${f}`).toMatch(kind === "wrong" ? /^\/\/ Wrong: \S/ : /^\/\/ Right: \S/);
-  });
-});
+describeCatalog("04", DIR, Object.keys(WRONG), RIGHT);

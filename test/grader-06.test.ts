@@ -1,11 +1,10 @@
 // Lesson 06's grader against a catalog of learner files: plausible wrong solutions must fail
 // with a message that names the mistake, alternative correct ones must pass.
 // The files live in test/catalog/06-tls-health/{wrong,right}/; each is graded once.
-import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Lab } from "../checker/lab/lab.ts";
-import { CATALOG, failing, failureText, gradeFile } from "./helpers.ts";
+import { CATALOG, describeCatalog, failing, failureText, gradeFile } from "./helpers.ts";
 
 const DIR = path.join(CATALOG, "06-tls-health");
 
@@ -181,21 +180,4 @@ describe.concurrent("lesson 06 grader: alternative correct solutions pass", () =
   });
 });
 
-describe("the lesson 06 catalog", () => {
-  it("has a test case for every file and a file for every case", () => {
-    const listed = (kind: string) =>
-      fs
-        .readdirSync(path.join(DIR, kind))
-        .filter((f) => f.endsWith(".ts"))
-        .map((f) => f.slice(0, -3))
-        .sort();
-    expect(listed("wrong")).toEqual(Object.keys(WRONG).sort());
-    expect(listed("right")).toEqual([...RIGHT].sort());
-  });
-
-  it("starts every file with a one-line comment saying what it does", () => {
-    for (const kind of ["wrong", "right"])
-      for (const f of fs.readdirSync(path.join(DIR, kind)))
-        expect(fs.readFileSync(path.join(DIR, kind, f), "utf8"), `${kind}/${f}`).toMatch(kind === "wrong" ? /^\/\/ Wrong: \S/ : /^\/\/ Right: \S/);
-  });
-});
+describeCatalog("06", DIR, Object.keys(WRONG), RIGHT);

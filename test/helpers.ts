@@ -7,6 +7,7 @@ import type { Lab } from "../checker/lab/lab.ts";
 import { findLesson } from "../checker/manifest.ts";
 import type { LessonResult, TestResult } from "../checker/report/results.ts";
 import type { SandboxOptions } from "../checker/sandbox/sandbox.ts";
+import { describe, expect, it } from "vitest";
 
 export const CATALOG = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "catalog");
 
@@ -36,4 +37,29 @@ export function failing(r: LessonResult): TestResult[] {
 /** All failure messages of a result, joined: what a learner would read. */
 export function failureText(r: LessonResult): string {
   return [r.message ?? "", ...failing(r).map((t) => `${t.name}\n${t.message ?? ""}`)].join("\n");
+}
+
+/**
+ * The catalog's own shape: every file has a table entry and every entry a file, and each
+ * file opens with a one-line "// Wrong: ..." or "// Right: ..." saying what it does.
+ */
+export function describeCatalog(label: string, dir: string, wrong: string[], right: readonly string[]): void {
+  describe(`the lesson ${label} catalog`, () => {
+    it("has a test case for every file and a file for every case", () => {
+      const listed = (kind: string) =>
+        fs
+          .readdirSync(path.join(dir, kind))
+          .filter((f) => f.endsWith(".ts"))
+          .map((f) => f.slice(0, -3))
+          .sort();
+      expect(listed("wrong")).toEqual([...wrong].sort());
+      expect(listed("right")).toEqual([...right].sort());
+    });
+
+    it("starts every file with a one-line comment saying what it does", () => {
+      for (const kind of ["wrong", "right"])
+        for (const f of fs.readdirSync(path.join(dir, kind)))
+          expect(fs.readFileSync(path.join(dir, kind, f), "utf8"), `${kind}/${f}`).toMatch(kind === "wrong" ? /^\/\/ Wrong: \S/ : /^\/\/ Right: \S/);
+    });
+  });
 }
