@@ -1,13 +1,18 @@
 // npm run bench: time from start to verdict, side by side with a floor, in one run; and in
 // watch mode, the time from saving the learner's file to the verdict on screen.
 // Machines here are noisy, so runs are interleaved and we quote medians and ratios.
+// Then the batch grader: a made-up class of 60 (solutions, stubs, half-done work), all
+// lessons, `npm run grade` against the baseline of one `lesson.ts N --file` per submission
+// and lesson (timed on a sample, extrapolated).
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { makeSampleClass } from "../batch/sample-class.ts";
 import { Lab } from "../lab/lab.ts";
+import { LESSONS } from "../manifest.ts";
 import { WORKBOOK_ROOT } from "../paths.ts";
 import { runCli } from "./common.ts";
 
@@ -125,10 +130,97 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+/** Runs a command to its end (any exit code), its output thrown away; the wall time in ms. */
+function timeAny(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const t = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { cwd: WORKBOOK_ROOT, env, stdio: ["ignore", "ignore", "ignore"] });
+    child.once("error", reject);
+    child.once("exit", (code) => resolve({ ms: Number(process.hrtime.bigint() - t) / 1e6, code }));
+  });
+}
+
+interface BatchBench {
+  students: number;
+  batchMs: number;
+  batchPerSubmissionMs: number;
+  baselineSample: number;
+  baselineSampleMs: number;
+  baselinePerSubmissionMs: number;
+  baselineEstimatedMs: number;
+  speedup: number;
+  jobs: number;
+}
+
+/**
+ * The batch grader on a made-up class (checker/batch/sample-class.ts), every lesson:
+ * `node --import tsx checker/cli/grade.ts <class>` once, start to exit; and the baseline,
+ * `node --import tsx checker/cli/lesson.ts N --file <file> --json` once per submission and
+ * lesson, one after the other, on the first `sample` submissions (the kinds
+ * take turns: 9 is three of each), scaled to the class.
+ */
+async function benchBatch(students: number, sample: number, env: NodeJS.ProcessEnv): Promise<BatchBench> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-bench-class-"));
+  try {
+    const klass = await makeSampleClass(path.join(dir, "class"), students);
+    await makeSampleClass(path.join(dir, "warm"), 3);
+    const stateEnv = { ...env, TLS_WORKBOOK_STATE_DIR: path.join(dir, "state") }; // lesson.ts keeps progress: not in the workbook
+    const grade = (d: string) => timeAny(["--import", "tsx", "checker/cli/grade.ts", d], env);
+    const warmRun = await grade(path.join(dir, "warm"));
+    if (warmRun.code !== 0) throw new Error(`npm run grade exited with ${warmRun.code} on the warm-up class`);
+    const batch = await grade(path.join(dir, "class"));
+    if (batch.code !== 0) throw new Error(`npm run grade exited with ${batch.code}`);
+    let baselineSampleMs = 0;
+    const lessons = LESSONS.filter((l) => l.available);
+    for (const s of klass.slice(0, sample))
+      for (const l of lessons) {
+        const file = path.join(s.dir, "lessons", l.id, l.files[0]);
+        baselineSampleMs += (await timeAny(["--import", "tsx", "checker/cli/lesson.ts", String(l.number), "--file", file, "--json"], stateEnv)).ms;
+      }
+    const n = Math.min(sample, students);
+    const baselinePerSubmissionMs = baselineSampleMs / n;
+    const baselineEstimatedMs = baselinePerSubmissionMs * students;
+    return {
+      students,
+      batchMs: Math.round(batch.ms),
+      batchPerSubmissionMs: Math.round(batch.ms / students),
+      baselineSample: n,
+      baselineSampleMs: Math.round(baselineSampleMs),
+      baselinePerSubmissionMs: Math.round(baselinePerSubmissionMs),
+      baselineEstimatedMs: Math.round(baselineEstimatedMs),
+      speedup: Number((baselineEstimatedMs / batch.ms).toFixed(1)),
+      jobs: os.availableParallelism(),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { runs: { type: "string", default: "9" }, json: { type: "boolean" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      runs: { type: "string", default: "9" },
+      json: { type: "boolean" },
+      students: { type: "string", default: "60" },
+      "baseline-sample": { type: "string", default: "9" },
+      "skip-batch": { type: "boolean" },
+      "only-batch": { type: "boolean" },
+    },
+  });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs takes a whole number of at least 1");
+  const students = Number(values.students);
+  const sample = Number(values["baseline-sample"]);
+  if (!Number.isInteger(students) || students < 1) throw new Error("--students takes a whole number of at least 1");
+  if (!Number.isInteger(sample) || sample < 1) throw new Error("--baseline-sample takes a whole number of at least 1");
+  if (values["only-batch"]) {
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    const b = await benchBatch(students, sample, env);
+    process.stdout.write(values.json ? JSON.stringify({ batch: b }) + "\n" : formatBatch(b));
+    return 0;
+  }
   const lab = await Lab.start();
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
@@ -155,6 +247,7 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await Promise.all([lab.close(), watch?.close()]);
   }
+  const batch = values["skip-batch"] ? undefined : await benchBatch(students, sample, env);
   const result = {
     runs,
     lesson05VerdictMs: Math.round(median(verdict)),
@@ -163,6 +256,7 @@ async function main(argv: string[]): Promise<number> {
     watchSaveToVerdictMs: Math.round(median(watchSave)),
     watchGradingMs: Math.round(median(watchGrading)),
     watchToOneShot: Number((median(watchSave) / median(verdict)).toFixed(2)),
+    ...(batch ? { batch } : {}),
   };
   if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
   else
@@ -174,9 +268,19 @@ async function main(argv: string[]): Promise<number> {
         `watch mode, save to verdict line (lesson 05's solution, one comment changed):             median ${result.watchSaveToVerdictMs} ms (grading itself ${result.watchGradingMs} ms)`,
         `watch / one-shot: ${result.watchToOneShot}× (target: save to verdict ≤ 400 ms)`,
         "",
-      ].join("\n"),
+      ].join("\n") + (batch ? formatBatch(batch) : ""),
     );
   return 0;
+}
+
+function formatBatch(b: BatchBench): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return [
+    `batch: npm run grade on ${b.students} made-up submissions (solutions, stubs, half-done), all lessons, --jobs ${b.jobs}: ${s(b.batchMs)} (${b.batchPerSubmissionMs} ms per submission)`,
+    `baseline: lesson.ts N --file, once per submission and lesson, timed on ${b.baselineSample} submissions: ${s(b.baselineSampleMs)} (${b.baselinePerSubmissionMs} ms per submission), so ~${s(b.baselineEstimatedMs)} for ${b.students}`,
+    `batch speed-up: ${b.speedup}× (targets: ≥ 4×, and under 60 s for 60 submissions)`,
+    "",
+  ].join("\n");
 }
 
 runCli("bench", () => main(process.argv.slice(2)));

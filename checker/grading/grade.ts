@@ -75,7 +75,10 @@ async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: Gr
   const lab = o.lab ?? Lab.prepare();
   const scope = lab.scope();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-grading-"));
-  const starting = Sandbox.start({ file, trustBundleFile: lab.trustBundleFile, timeoutMs: grader.timeoutMs, extraEnv: grader.childEnv, ...o.sandbox });
+  // Under the permission model (the batch grader) the child may also read this grading's own
+  // folder, where graders put the files they hand to the learner's code (lesson 04's caFile).
+  const permissions = o.sandbox?.permissions && { ...o.sandbox.permissions, read: [...o.sandbox.permissions.read, workDir] };
+  const starting = Sandbox.start({ file, trustBundleFile: lab.trustBundleFile, timeoutMs: grader.timeoutMs, extraEnv: grader.childEnv, ...o.sandbox, ...(permissions ? { permissions } : {}) });
   // Live checks load only with --live: no DNS lookup, no extra module otherwise. Their probe
   // of the first live target runs while the offline checks do.
   const live = liveModule?.startLive(lesson.id, { overrides: liveTargets, extraCaFile: lab.trustBundleFile });

@@ -25,7 +25,16 @@ let flooded = false;
 let nextHandle = 1;
 let learner = {};
 
+// Resident memory (buffers too, which --max-old-space-size does not bound): the grader
+// watches it from outside on Linux; elsewhere we watch our own, between turns of the loop.
+const RSS_LIMIT_MB = Number(process.env.TLS_WORKBOOK_RSS_LIMIT_MB) || 0;
+
 delete process.env.TLS_WORKBOOK_OUTPUT_LIMIT;
+delete process.env.TLS_WORKBOOK_RSS_LIMIT_MB;
+if (RSS_LIMIT_MB)
+  setInterval(() => {
+    if (process.memoryUsage.rss() > RSS_LIMIT_MB * 1024 * 1024) send({ type: "memory" });
+  }, 100).unref();
 
 // ---- what the learner's code prints, attributed to the call that printed it ----------------
 function keep(text) {

@@ -37,7 +37,7 @@ export type Settled =
 /** Why a call could not finish: the sandbox's verdict, not the learner's function's. */
 export interface Broken {
   status: "broken";
-  reason: "timeout" | "blocked" | "exit" | "flood" | "crash" | "closed";
+  reason: "timeout" | "blocked" | "exit" | "flood" | "crash" | "closed" | "memory" | "deadline";
   message: string;
 }
 
@@ -61,6 +61,18 @@ export class LearnerLoadError extends Error {
   }
 }
 
+/**
+ * Confinement for untrusted code (the batch grader): Node's permission model. The child may
+ * read only the harness, its transpiled file and `read`, write only `write`, and may not
+ * start processes, workers, native add-ons or the inspector.
+ */
+export interface SandboxPermissions {
+  /** The flag that turns the model on for this Node: "--experimental-permission" (Node 20), "--permission" (later). */
+  flag: string;
+  read: string[];
+  write: string[];
+}
+
 export interface SandboxOptions {
   /** The learner's TypeScript file. */
   file: string;
@@ -78,6 +90,14 @@ export interface SandboxOptions {
   timeoutMs?: number;
   /** How long loading the module may take. */
   loadTimeoutMs?: number;
+  /** Node's permission model for the child (off by default: the learner's own machine runs their own code). */
+  permissions?: SandboxPermissions;
+  /** Resident memory (heap and buffers alike) above which the child is stopped, in MB; --max-old-space-size alone does not bound buffers. */
+  rssLimitMb?: number;
+  /** Stops the child when aborted (the batch grader's per-submission deadline); the abort reason's message is reported. */
+  signal?: AbortSignal;
+  /** Transpiles the learner's file into outFile (default: bundleLearnerFile); the batch grader's keeps imports inside the submission. */
+  bundler?: (file: string, outFile: string) => Promise<void>;
 }
 
 interface Pending {
@@ -105,6 +125,8 @@ export class Sandbox {
   private dead: Broken | undefined;
   private exited!: Promise<void>;
   private pipeBytes = 0;
+  private pipeTail = "";
+  private heapFull = false;
   private workDir = "";
   private readonly timeoutMs: number;
 
@@ -118,7 +140,8 @@ export class Sandbox {
     sb.workDir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-run-"));
     try {
       const bundle = path.join(sb.workDir, "learner.mjs");
-      await bundleLearnerFile(opts.file, bundle);
+      if (opts.signal?.aborted) throw new LearnerLoadError(abortMessage(opts.signal));
+      await (opts.bundler ?? bundleLearnerFile)(opts.file, bundle);
       await sb.spawn(bundle);
       return sb;
     } catch (err) {
@@ -136,7 +159,8 @@ export class Sandbox {
     else if (process.env.NODE_EXTRA_CA_CERTS && !this.opts.env) env.NODE_EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
     Object.assign(env, this.opts.extraEnv);
     env.TLS_WORKBOOK_OUTPUT_LIMIT = String(this.opts.outputLimit ?? 1024 * 1024);
-    const args = [`--max-old-space-size=${this.opts.memoryMb ?? 256}`, "--enable-source-maps", HARNESS, bundle];
+    if (this.opts.rssLimitMb) env.TLS_WORKBOOK_RSS_LIMIT_MB = String(this.opts.rssLimitMb);
+    const args = [`--max-old-space-size=${this.opts.memoryMb ?? 256}`, "--enable-source-maps", ...permissionArgs(this.opts.permissions, bundle), HARNESS, bundle];
     this.child = spawn(process.execPath, args, {
       cwd: this.opts.cwd ?? process.cwd(),
       env,
@@ -148,14 +172,28 @@ export class Sandbox {
     });
     live.add(this);
     const backstop = (chunk: Buffer) => {
-      // Output that bypassed the harness (fs.writeSync(1, ...)): counted, not kept.
+      // Output that bypassed the harness (fs.writeSync(1, ...)): counted, not kept (but read
+      // for V8's last words when the heap is full).
       this.pipeBytes += chunk.length;
+      const seen = this.pipeTail + chunk.toString("latin1");
+      if (/heap out of memory|Reached heap limit/i.test(seen)) this.heapFull = true;
+      this.pipeTail = seen.slice(-100);
       if (this.pipeBytes > 2 * (this.opts.outputLimit ?? 1024 * 1024))
         this.fail({ status: "broken", reason: "flood", message: "your code printed more than the output limit" });
     };
     this.child.stdout!.on("data", backstop);
     this.child.stderr!.on("data", backstop);
     this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
+    this.watchMemory();
+    const signal = this.opts.signal;
+    if (signal) {
+      const onAbort = () => this.fail({ status: "broken", reason: "deadline", message: abortMessage(signal) });
+      if (signal.aborted) onAbort();
+      else {
+        signal.addEventListener("abort", onAbort, { once: true });
+        void this.exited.then(() => signal.removeEventListener("abort", onAbort));
+      }
+    }
 
     return new Promise((resolve, reject) => {
       const loadTimer = setTimeout(() => {
@@ -185,17 +223,58 @@ export class Sandbox {
           case "flood":
             return this.fail({ status: "broken", reason: "flood", message: `your code printed more than ${formatBytes(this.opts.outputLimit ?? 1024 * 1024)} of output` });
           case "exit-called":
-            return this.fail({ status: "broken", reason: "exit", message: `your code called process.exit(${msg.code}), which ends the whole program` });
+            this.fail({ status: "broken", reason: "exit", message: `your code called process.exit(${msg.code}), which ends the whole program` });
+            // While loading, the module would otherwise finish and report "ready" after it.
+            return reject(new LearnerLoadError(`${this.dead!.message} (while loading your file)`));
+          case "memory":
+            this.failMemory();
+            return reject(new LearnerLoadError(`${this.dead!.message} (while loading your file)`));
         }
       });
+      // Why the child ended is decided once its last messages and output are in ('close':
+      // "exit-called" may arrive after the exit, and so may V8's "heap out of memory"), or
+      // shortly after the exit if something it started still holds its pipes.
+      let ended = false;
+      const end = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (ended) return;
+        ended = true;
+        if (this.heapFull) this.failMemory(true);
+        // Stopped on purpose (a deadline, memory, process.exit while loading): say why.
+        const known = this.dead && this.dead.reason !== "closed" && this.dead.reason !== "crash" ? this.dead.message : undefined;
+        reject(new LearnerLoadError(known ? `${known} (while loading your file)` : `your file ended the process while loading (exit code ${code ?? signal})`));
+        this.fail({ status: "broken", reason: "crash", message: `the process running your code ended unexpectedly (${signal ?? `exit code ${code}`})` });
+      };
       this.child.once("exit", (code, signal) => {
         clearTimeout(loadTimer);
         live.delete(this);
-        reject(new LearnerLoadError(`your file ended the process while loading (exit code ${code ?? signal})`));
-        this.fail({ status: "broken", reason: "crash", message: `the process running your code ended unexpectedly (${signal ?? `exit code ${code}`})` });
+        setTimeout(() => end(code, signal), 250).unref();
       });
+      this.child.once("close", (code, signal) => end(code, signal));
       this.child.once("error", (err) => reject(err));
     });
+  }
+
+  /** Resident memory above the limit: read from /proc on Linux (a synchronous loop cannot hide it); elsewhere the harness watches its own. */
+  private watchMemory(): void {
+    const limit = this.opts.rssLimitMb;
+    const pid = this.child.pid;
+    if (!limit || process.platform !== "linux" || pid === undefined) return;
+    const timer = setInterval(() => {
+      let kb = 0;
+      try {
+        kb = Number(/VmRSS:\s*(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+      } catch {
+        return clearInterval(timer); // gone
+      }
+      if (kb > limit * 1024) this.failMemory();
+    }, 100);
+    timer.unref();
+    void this.exited.then(() => clearInterval(timer));
+  }
+
+  private failMemory(heap = false): void {
+    const limit = heap ? `${this.opts.memoryMb ?? 256} MB of JavaScript heap` : `${this.opts.rssLimitMb} MB of memory`;
+    this.fail({ status: "broken", reason: "memory", message: `your code used more than ${limit}, so it was stopped: does something allocate without end?` });
   }
 
   private settle(id: number, msg: any): void {
@@ -303,6 +382,32 @@ export class Sandbox {
     this.pending.clear();
     if (this.workDir) fs.rmSync(this.workDir, { recursive: true, force: true });
   }
+}
+
+/** The command-line flags for the permission model: the harness and the transpiled file, plus what the options allow. */
+function permissionArgs(p: SandboxPermissions | undefined, bundle: string): string[] {
+  if (!p) return [];
+  const read = withRealPaths([HARNESS, path.dirname(bundle), ...p.read]);
+  return [p.flag, ...read.map((r) => `--allow-fs-read=${r}`), ...withRealPaths(p.write).map((w) => `--allow-fs-write=${w}`)];
+}
+
+/** Each path, and where it really is when a link leads there (macOS's /var is /private/var): Node may check either. */
+export function withRealPaths(paths: string[]): string[] {
+  const out = new Set<string>();
+  for (const p of paths) {
+    out.add(p);
+    try {
+      out.add(fs.realpathSync(p));
+    } catch {
+      // not there (yet): the path as given will do
+    }
+  }
+  return [...out];
+}
+
+function abortMessage(signal: AbortSignal): string {
+  const r = signal.reason as unknown;
+  return r instanceof Error ? r.message : typeof r === "string" ? r : "the grading was stopped";
 }
 
 export function describeError(e: ErrorInfo | undefined): string {

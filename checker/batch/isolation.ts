@@ -1,0 +1,277 @@
+// What keeps one submission's code away from everything else: a temporary copy of its
+// lessons/ and certs/ (no symbolic links, bounded in size), a scrubbed environment, a
+// transpiler that will not pull in files from outside the copy, and Node's permission model
+// (read and write the copy only; no processes, workers, add-ons or inspector).
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import { isBuiltin } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { build, type Message, type Plugin } from "esbuild";
+import { LearnerSyntaxError } from "../sandbox/bundle.ts";
+import { withRealPaths, type SandboxOptions } from "../sandbox/sandbox.ts";
+
+/** What is copied from a submission: nothing else is ever read for grading. */
+export const COPIED_FOLDERS = ["lessons", "certs"] as const;
+/** A submission larger than this is copied only up to it (the rest is listed as skipped). */
+export const MAX_COPY_BYTES = 50 * 1024 * 1024;
+export const MAX_COPY_FILES = 5000;
+/** Folders never copied: they hold nothing a lesson grades, and can be huge. */
+const SKIPPED_DIRS = new Set(["node_modules", ".git"]);
+
+export interface CopyReport {
+  files: number;
+  bytes: number;
+  /** Paths (relative to the submission) left out: links, special files, over the limits. */
+  skipped: string[];
+}
+
+/**
+ * Copies `src`/lessons and `src`/certs into `dest`, regular files and folders only. A symbolic
+ * link is never followed (it could point at another student's folder, the solutions or the
+ * instructor's home) nor recreated (under the permission model, a link in an allowed folder
+ * would open whatever it points to). The original is only ever read.
+ */
+export function copySubmission(src: string, dest: string): CopyReport {
+  const report: CopyReport = { files: 0, bytes: 0, skipped: [] };
+  fs.mkdirSync(dest, { recursive: true });
+  for (const folder of COPIED_FOLDERS) {
+    const from = path.join(src, folder);
+    const st = lstatOrUndefined(from);
+    if (!st) continue;
+    if (!st.isDirectory()) {
+      report.skipped.push(folder);
+      continue;
+    }
+    copyTree(from, path.join(dest, folder), folder, report);
+  }
+  return report;
+}
+
+function copyTree(from: string, to: string, rel: string, report: CopyReport): void {
+  fs.mkdirSync(to, { recursive: true });
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(from, { withFileTypes: true });
+  } catch {
+    report.skipped.push(rel);
+    return;
+  }
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const relPath = path.join(rel, e.name);
+    const source = path.join(from, e.name);
+    if (e.isDirectory()) {
+      if (SKIPPED_DIRS.has(e.name)) report.skipped.push(relPath);
+      else copyTree(source, path.join(to, e.name), relPath, report);
+      continue;
+    }
+    if (!e.isFile()) {
+      report.skipped.push(relPath); // a link, a socket, a device
+      continue;
+    }
+    const size = lstatOrUndefined(source)?.size ?? 0;
+    if (report.files >= MAX_COPY_FILES || report.bytes + size > MAX_COPY_BYTES) {
+      report.skipped.push(relPath);
+      continue;
+    }
+    try {
+      fs.copyFileSync(source, path.join(to, e.name), fs.constants.COPYFILE_EXCL);
+      report.files++;
+      report.bytes += size;
+    } catch {
+      report.skipped.push(relPath);
+    }
+  }
+}
+
+function lstatOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when some part of `rel` under `root` is a symbolic link (or it does not exist). */
+export function passesThroughLink(root: string, rel: string): boolean {
+  let p = root;
+  for (const part of rel.split(/[\\/]/).filter(Boolean)) {
+    p = path.join(p, part);
+    const st = lstatOrUndefined(p);
+    if (!st) return false;
+    if (st.isSymbolicLink()) return true;
+  }
+  return false;
+}
+
+/**
+ * Reads `root`/`rel` as text, never through a symbolic link, and at most `maxBytes`;
+ * undefined when it is missing, a link or not a regular file.
+ */
+export function readInside(root: string, rel: string, maxBytes = 1024 * 1024): string | undefined {
+  if (passesThroughLink(root, rel)) return undefined;
+  const file = path.join(root, rel);
+  const st = lstatOrUndefined(file);
+  if (!st?.isFile()) return undefined;
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes));
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The child's whole environment: PATH and a private HOME (and temporary folder), nothing of
+ * the instructor's (tokens, keys, proxies, NODE_OPTIONS). The sandbox adds its own
+ * variables (NODE_EXTRA_CA_CERTS = the lab's bundle, the output and memory limits, a lesson's TZ).
+ */
+export function isolatedEnv(home: string): NodeJS.ProcessEnv {
+  const tmp = path.join(home, "tmp");
+  fs.mkdirSync(tmp, { recursive: true });
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? process.env.Path ?? "", HOME: home };
+  if (process.platform === "win32") {
+    Object.assign(env, { USERPROFILE: home, TEMP: tmp, TMP: tmp });
+    // Windows itself needs these to load its system libraries (crypto, sockets): not secrets.
+    for (const k of ["SystemRoot", "SYSTEMROOT", "windir"]) if (process.env[k]) env[k] = process.env[k];
+  } else env.TMPDIR = tmp; // so os.tmpdir() points somewhere the child may write
+  return env;
+}
+
+let probed: Promise<string | undefined> | undefined;
+
+/**
+ * The permission-model flag that works on this Node, found by trying it: a child must read an
+ * allowed file given by a second --allow-fs-read, and be refused a file next to it and a
+ * child process. Undefined when no flag passes (the batch then warns and runs without it).
+ */
+export function permissionFlag(): Promise<string | undefined> {
+  probed ??= Promise.resolve().then(() => {
+    const major = Number(process.versions.node.split(".")[0]);
+    const candidates = major >= 22 ? ["--permission", "--experimental-permission"] : ["--experimental-permission"];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-probe-"));
+    try {
+      for (const sub of ["allowed", "denied", "code"]) fs.mkdirSync(path.join(dir, sub));
+      fs.writeFileSync(path.join(dir, "allowed", "f.txt"), "yes");
+      fs.writeFileSync(path.join(dir, "denied", "f.txt"), "no");
+      const script = path.join(dir, "code", "probe.mjs");
+      fs.writeFileSync(
+        script,
+        `import fs from "node:fs"; import cp from "node:child_process";
+const denied = (f) => { try { f(); return false; } catch (e) { return e.code === "ERR_ACCESS_DENIED"; } };
+const ok = fs.readFileSync(${JSON.stringify(path.join(dir, "allowed", "f.txt"))}, "utf8") === "yes"
+  && denied(() => fs.readFileSync(${JSON.stringify(path.join(dir, "denied", "f.txt"))}))
+  && denied(() => cp.spawnSync(process.execPath, ["-v"]));
+process.stdout.write(ok ? "confined" : "open");`,
+      );
+      for (const flag of candidates) {
+        const allowed = withRealPaths([path.dirname(script), path.join(dir, "allowed")]).map((p) => `--allow-fs-read=${p}`);
+        const r = spawnSync(process.execPath, [flag, ...allowed, script], {
+          env: isolatedEnv(path.join(dir, "home")),
+          encoding: "utf8",
+          timeout: 10_000,
+          windowsHide: true,
+        });
+        if (r.status === 0 && r.stdout === "confined") return flag;
+      }
+      return undefined;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  return probed;
+}
+
+/** `child` is `parent` or inside it. */
+export function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/**
+ * Transpiles like bundleLearnerFile (checker/sandbox/bundle.ts: same esbuild options), but an
+ * import may only resolve to a file inside `root` or to one of Node's own modules: the
+ * transpiler runs in the grader, which can read everything, so `import x from
+ * "/path/to/solutions/05-…/exercise.ts"` must fail here rather than land in the child.
+ */
+export function confinedBundler(root: string): (file: string, outFile: string) => Promise<void> {
+  const realRoot = fs.realpathSync(root);
+  const confine: Plugin = {
+    name: "confine-to-submission",
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind === "entry-point" || args.pluginData?.confined) return undefined;
+        if (isBuiltin(args.path)) return { path: args.path, external: true };
+        const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { confined: true } });
+        if (r.errors.length) return { errors: r.errors };
+        if (r.external || !r.path) return { errors: [{ text: `cannot import "${args.path}": only Node's own modules and files in your lessons/ folder can be imported` }] };
+        let real = r.path;
+        try {
+          real = fs.realpathSync(r.path);
+        } catch {
+          // esbuild resolved it, so it exists; keep the path as given
+        }
+        if (!isInside(realRoot, real)) return { errors: [{ text: `cannot import "${args.path}": it is outside your submission (only files in your lessons/ folder can be imported)` }] };
+        return r;
+      });
+    },
+  };
+  return async (file, outFile) => {
+    try {
+      await build({
+        entryPoints: [file],
+        outfile: outFile,
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        target: "node20",
+        sourcemap: "inline",
+        logLevel: "silent",
+        banner: { js: 'import { createRequire as __twRequire } from "node:module"; const require = __twRequire(import.meta.url);' },
+        plugins: [confine],
+      });
+    } catch (err) {
+      const first: Message | undefined = (err as { errors?: Message[] }).errors?.[0];
+      if (!first) throw err;
+      const loc = first.location;
+      const where = loc ? `${path.relative(process.cwd(), path.resolve(loc.file)) || loc.file}:${loc.line}:${loc.column + 1}` : path.relative(process.cwd(), file);
+      throw new LearnerSyntaxError(where, first.text);
+    }
+  };
+}
+
+export interface IsolationLimits {
+  /** Resident memory per child, in MB. */
+  rssLimitMb: number;
+  /** V8 heap per child, in MB. */
+  memoryMb: number;
+  /** Console output per child, in bytes. */
+  outputLimit: number;
+}
+
+export const DEFAULT_LIMITS: IsolationLimits = { rssLimitMb: 512, memoryMb: 256, outputLimit: 1024 * 1024 };
+
+/**
+ * The sandbox options for one submission's copy at `root` (its lessons/ and certs/, and its
+ * private HOME inside): read and write the copy, read the lab's CA bundle.
+ */
+export function submissionSandbox(
+  root: string,
+  o: { flag: string | undefined; trustBundleFile: string; signal?: AbortSignal; limits?: Partial<IsolationLimits> },
+): Partial<SandboxOptions> {
+  const home = path.join(root, ".home");
+  fs.mkdirSync(home, { recursive: true });
+  const limits = { ...DEFAULT_LIMITS, ...o.limits };
+  return {
+    env: isolatedEnv(home),
+    cwd: root,
+    bundler: confinedBundler(root),
+    signal: o.signal,
+    memoryMb: limits.memoryMb,
+    rssLimitMb: limits.rssLimitMb,
+    outputLimit: limits.outputLimit,
+    ...(o.flag ? { permissions: { flag: o.flag, read: [root, o.trustBundleFile], write: [root] } } : {}),
+  };
+}
