@@ -7,8 +7,8 @@ import fs from "node:fs";
 import { isBuiltin } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { build, type Message, type Plugin } from "esbuild";
-import { LearnerSyntaxError } from "../sandbox/bundle.ts";
+import type { Plugin } from "esbuild";
+import { bundleLearnerFile } from "../sandbox/bundle.ts";
 import { withRealPaths, type SandboxOptions } from "../sandbox/sandbox.ts";
 
 /** What is copied from a submission: nothing else is ever read for grading. */
@@ -218,28 +218,7 @@ export function confinedBundler(root: string): (file: string, outFile: string) =
       });
     },
   };
-  return async (file, outFile) => {
-    try {
-      await build({
-        entryPoints: [file],
-        outfile: outFile,
-        bundle: true,
-        platform: "node",
-        format: "esm",
-        target: "node20",
-        sourcemap: "inline",
-        logLevel: "silent",
-        banner: { js: 'import { createRequire as __twRequire } from "node:module"; const require = __twRequire(import.meta.url);' },
-        plugins: [confine],
-      });
-    } catch (err) {
-      const first: Message | undefined = (err as { errors?: Message[] }).errors?.[0];
-      if (!first) throw err;
-      const loc = first.location;
-      const where = loc ? `${path.relative(process.cwd(), path.resolve(loc.file)) || loc.file}:${loc.line}:${loc.column + 1}` : path.relative(process.cwd(), file);
-      throw new LearnerSyntaxError(where, first.text);
-    }
-  };
+  return (file, outFile) => bundleLearnerFile(file, outFile, { plugins: [confine] });
 }
 
 export interface IsolationLimits {

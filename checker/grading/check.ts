@@ -84,35 +84,49 @@ export function formatFailure(f: Failure, why: string): string {
   return lines.join("\n");
 }
 
+/** The calls one check makes, keeping what the learner's code printed during them. */
+export interface CallRecorder {
+  call: CheckContext["call"];
+  shared: CheckContext["shared"];
+  readonly output: string;
+}
+
+/** A recorder for one check; `sharedCalls` is common to all the checks of one grading. */
+export function callRecorder(sandbox: Sandbox, sharedCalls: Map<string, Promise<CallResult>>): CallRecorder {
+  let output = "";
+  return {
+    async call(fn, args = [], o) {
+      const r = await sandbox.call(fn, args, o);
+      output += r.output;
+      return r;
+    },
+    shared(key, make) {
+      let p = sharedCalls.get(key);
+      if (!p) {
+        p = make();
+        sharedCalls.set(key, p);
+        p.then((r) => (output += r.output)); // the output goes to the check that made the call
+      }
+      return p;
+    },
+    get output() {
+      return output;
+    },
+  };
+}
+
 /** Runs every check concurrently against one sandbox and reports them in order. */
 export async function runChecks(checks: Check[], lab: Lab, sandbox: Sandbox): Promise<TestResult[]> {
   const sharedCalls = new Map<string, Promise<CallResult>>();
   return Promise.all(
     checks.map(async (check): Promise<TestResult> => {
-      let output = "";
-      const ctx: CheckContext = {
-        lab,
-        sandbox,
-        async call(fn, args = [], o) {
-          const r = await sandbox.call(fn, args, o);
-          output += r.output;
-          return r;
-        },
-        shared(key, make) {
-          let p = sharedCalls.get(key);
-          if (!p) {
-            p = make();
-            sharedCalls.set(key, p);
-            p.then((r) => (output += r.output));
-          }
-          return p;
-        },
-      };
+      const rec = callRecorder(sandbox, sharedCalls);
+      const ctx: CheckContext = { lab, sandbox, call: rec.call, shared: rec.shared };
       try {
         await check.run(ctx);
-        return withOutput({ name: check.name, status: "pass" }, output);
+        return withOutput({ name: check.name, status: "pass" }, rec.output);
       } catch (err) {
-        if (err instanceof CheckFailed) return withOutput({ name: check.name, status: "fail", message: formatFailure(err.failure, check.why) }, output);
+        if (err instanceof CheckFailed) return withOutput({ name: check.name, status: "fail", message: formatFailure(err.failure, check.why) }, rec.output);
         return { name: check.name, status: "error", message: `the grader itself failed on this check (please report it): ${(err as Error)?.stack ?? String(err)}` };
       }
     }),

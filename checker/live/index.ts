@@ -1,7 +1,7 @@
 // Live checks (--live): started when grading starts, so the probe of the first live target
 // runs while the offline checks do; run after them, in the same sandbox. Offline, every
 // live check is a skip with the probe's one-line reason, never a failure.
-import { formatFailure } from "../grading/check.ts";
+import { callRecorder, formatFailure } from "../grading/check.ts";
 import type { TestResult } from "../report/results.ts";
 import type { CallResult, Sandbox } from "../sandbox/sandbox.ts";
 import { liveChecks, type LiveCheck, type LiveContext } from "./checks.ts";
@@ -56,28 +56,12 @@ export function startLive(lessonId: string, o: LiveOptions = {}): LiveRun | unde
       const sharedCalls = new Map<string, Promise<CallResult>>();
       return Promise.all(
         checks.map(async (c): Promise<TestResult> => {
-          let output = "";
-          const ctx: LiveContext = {
-            sandbox,
-            async call(fn, args = [], opts) {
-              const r = await sandbox.call(fn, args, opts);
-              output += r.output;
-              return r;
-            },
-            shared(key, make) {
-              let p = sharedCalls.get(key);
-              if (!p) {
-                p = make();
-                sharedCalls.set(key, p);
-                p.then((r) => (output += r.output));
-              }
-              return p;
-            },
-          };
+          const rec = callRecorder(sandbox, sharedCalls);
+          const ctx: LiveContext = { sandbox, call: rec.call, shared: rec.shared };
           try {
             let v: Verdict = await c.judge(ctx);
             if (v.kind === "fail" && !v.definite) v = settle(c.row, c.target, v, await reference(c));
-            return report(c, v, output);
+            return report(c, v, rec.output);
           } catch (err) {
             return { name: c.name, status: "error", message: `the grader itself failed on this check (please report it): ${(err as Error)?.stack ?? String(err)}` };
           }

@@ -1,7 +1,7 @@
 // Transpile the learner's TypeScript once, in the grader, so the child can run plain `node`
 // (no loader: ~50 ms to start instead of ~250 ms under tsx).
 import path from "node:path";
-import { build, type Message } from "esbuild";
+import { build, type Message, type Plugin } from "esbuild";
 
 export class LearnerSyntaxError extends Error {
   constructor(readonly location: string, readonly detail: string) {
@@ -9,8 +9,11 @@ export class LearnerSyntaxError extends Error {
   }
 }
 
-/** Bundles `file` (and anything relative it imports) into `outFile` as ESM with a source map. */
-export async function bundleLearnerFile(file: string, outFile: string): Promise<void> {
+/**
+ * Bundles `file` (and anything relative it imports) into `outFile` as ESM with a source map.
+ * `plugins` can restrict what may be imported (the batch grader confines a submission).
+ */
+export async function bundleLearnerFile(file: string, outFile: string, o: { plugins?: Plugin[] } = {}): Promise<void> {
   try {
     await build({
       entryPoints: [file],
@@ -23,6 +26,7 @@ export async function bundleLearnerFile(file: string, outFile: string): Promise<
       logLevel: "silent",
       // Lets bundled CommonJS call require() for Node's own modules.
       banner: { js: 'import { createRequire as __twRequire } from "node:module"; const require = __twRequire(import.meta.url);' },
+      plugins: o.plugins,
     });
   } catch (err) {
     const first: Message | undefined = (err as { errors?: Message[] }).errors?.[0];
