@@ -116,6 +116,14 @@ it("the stub fails (exit 1) with one ✘ line per check and no colour off a TTY"
   expect(r.stdout).not.toMatch(ANSI);
 });
 
+it("an untouched stub earns no check, not even the ones it passes by doing nothing", async () => {
+  const r = await lesson("5", "--file", path.join(WORKBOOK_ROOT, "stubs/05-reject-bad-certs/exercise.ts"), "--json");
+  expect(r.exitCode).toBe(1);
+  const result = JSON.parse(r.stdout);
+  expect(result.tests.filter((t: { status: string }) => t.status === "pass")).toEqual([]);
+  expect(result.tests.find((t: { name: string }) => t.name.startsWith("leaves nothing behind")).message).toMatch(/not checked yet: every function .* is still the stub/);
+});
+
 it("a syntax error: exit 2, the learner's file:line, no grader stack", async () => {
   const file = tempFile("export async function tlsGet(host: string {\n}\n");
   const r = await lesson("2", "--file", file, "--json");

@@ -2,7 +2,7 @@
 // learner's code, and failing with what was expected, what came back and why it matters.
 import type { Lab, LabScope } from "../lab/lab.ts";
 import type { TestResult } from "../report/results.ts";
-import { describeError, type Broken, type CallResult, type Handle, type Sandbox, type Settled } from "../sandbox/sandbox.ts";
+import { describeError, STUB_ERROR, type Broken, type CallResult, type Handle, type Sandbox, type Settled } from "../sandbox/sandbox.ts";
 
 export interface Failure {
   expected?: string;
@@ -139,7 +139,7 @@ function withOutput(t: TestResult, output: string): TestResult {
 
 // ---- helpers shared by the code graders -----------------------------------------------
 
-const STUB = /^not implemented(: (\w+))?/i;
+
 
 type Outcome = Settled | Broken;
 
@@ -148,7 +148,7 @@ export function failIfUnwritten<T extends Outcome>(r: T): asserts r is Exclude<T
   if (r.status === "missing")
     fail({ expected: `your file to export a function named ${r.name}`, got: "no such export", mistake: `Keep the name and signature the lesson gives: export function ${r.name}(...)` });
   if (r.status === "rejected") {
-    const m = STUB.exec(r.error.message ?? "");
+    const m = STUB_ERROR.exec(r.error.message ?? "");
     if (m) fail({ stub: m[2] ?? "this function" });
   }
 }

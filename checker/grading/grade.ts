@@ -96,8 +96,11 @@ async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: Gr
     const env: GraderEnv = { lab, scope, certDir: o.certDir ?? path.join(o.root ?? WORKBOOK_ROOT, "certs"), solution: Boolean(o.solution), workDir };
     const checks = await grader.checks(env);
     if (Object.keys(scope.hosts).length) await sandbox!.setHosts(scope.hosts);
-    const tests = await runChecks(checks, lab, sandbox!);
+    let tests = await runChecks(checks, lab, sandbox!);
     tests.push(await cleanupCheck(sandbox!));
+    // A stub "keeps verification on" and "leaves nothing behind" only because it does
+    // nothing: no credit until some of the learner's own code has run.
+    if (sandbox!.onlyStubsRan) tests = tests.map((t) => (t.status === "pass" ? { name: t.name, status: "fail", message: STUB_NOTHING_YET } : t));
     // After the offline grade is complete (cleanup included, so a slow network cannot fail
     // it), in the same sandbox; skipped, never failed, when the internet is out of reach.
     if (live) tests.push(...(await live.results(sandbox!)));
@@ -108,6 +111,8 @@ async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: Gr
     fs.rmSync(workDir, { recursive: true, force: true });
   }
 }
+
+const STUB_NOTHING_YET = 'not checked yet: every function you were asked to write is still the stub (it throws "not implemented").';
 
 /** Every code lesson ends with it: nothing left running, no error that nobody handled. */
 async function cleanupCheck(sandbox: Sandbox): Promise<TestResult> {

@@ -8,6 +8,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleLearnerFile } from "./bundle.ts";
 
+/** What the lessons' stubs throw (see stubs/): "not implemented: <function>". */
+export const STUB_ERROR = /^not implemented(: (\w+))?/i;
+
 const HARNESS = fileURLToPath(new URL("./harness.mjs", import.meta.url));
 
 export interface ErrorInfo {
@@ -320,8 +323,23 @@ export class Sandbox {
   async call(fn: string, args: unknown[] = [], o: { timeoutMs?: number; then?: { fn: string; on?: "resolve" | "reject" | "settle" }; handle?: Handle } = {}): Promise<CallResult> {
     const timeoutMs = o.timeoutMs ?? this.timeoutMs;
     const label = `${fn}(${args.map((a) => JSON.stringify(a)).join(", ")})`;
-    return this.request({ type: "call", fn, args, then: o.then, handle: o.handle?.__handle }, label, timeoutMs, (id) => this.onCallTimeout(id, label, timeoutMs));
+    const r: CallResult = await this.request({ type: "call", fn, args, then: o.then, handle: o.handle?.__handle }, label, timeoutMs, (id) => this.onCallTimeout(id, label, timeoutMs));
+    for (const s of [r, r.status !== "broken" ? r.then : undefined]) {
+      if (s?.status === "rejected" && STUB_ERROR.test(s.error.message ?? "")) this.stubCalls++;
+      else if (s?.status === "resolved" || s?.status === "rejected") this.ownCalls++;
+    }
+    return r;
   }
+
+  /**
+   * True when every call so far hit a function that is still the lesson's stub (it throws
+   * "not implemented"): then nothing the learner wrote has been checked yet.
+   */
+  get onlyStubsRan(): boolean {
+    return this.stubCalls > 0 && this.ownCalls === 0;
+  }
+  private stubCalls = 0;
+  private ownCalls = 0;
 
   /** A call ran out of time: a busy event loop means a synchronous loop and kills the child. */
   private async onCallTimeout(id: number, label: string, timeoutMs: number): Promise<void> {
