@@ -46,7 +46,12 @@ export class Progress {
   /** The unreadable text, while it has not been kept aside yet (see openProgress). */
   private corruptText?: string;
 
-  private constructor(readonly file: string, public data: ProgressData) {}
+  readonly file: string;
+  data: ProgressData;
+  private constructor(file: string, data: ProgressData) {
+    this.file = file;
+    this.data = data;
+  }
 
   /**
    * Reads the progress in `root`. An unreadable file is kept aside as

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { discoverSubmissions, parseLessons } from "../checker/batch/discover.ts";
-import { permissionFlag } from "../checker/batch/isolation.ts";
+import { permissionModel } from "../checker/batch/isolation.ts";
 import { runBatch } from "../checker/batch/run.ts";
 import type { BatchResult, StudentResult } from "../checker/batch/types.ts";
 import { WORKBOOK_ROOT } from "../checker/paths.ts";
@@ -100,7 +100,7 @@ function isOpen(port: number): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  expect(await permissionFlag(), `Node ${process.version} should offer the permission model`).toBeDefined();
+  expect(await permissionModel(), `Node ${process.version} should offer the permission model`).toBeDefined();
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-hostile-"));
   classDir = path.join(base, "class");
   outsideDir = path.join(base, "outside");
@@ -157,6 +157,13 @@ afterAll(() => {
 });
 
 describe("a batch with hostile submissions", () => {
+  it("turns the permission model on with the flags this Node has (--allow-net where the model covers the network, Node 25+)", async () => {
+    const model = (await permissionModel())!;
+    const major = Number(process.versions.node.split(".")[0]);
+    expect(model.flags[0]).toBe(major >= 22 ? "--permission" : "--experimental-permission");
+    expect(model.coversNetwork).toBe(major >= 25);
+    expect(model.flags.includes("--allow-net")).toBe(major >= 25);
+  });
   it("grades the correct submission in the same batch as passing", () => {
     expect(lesson("good", L02).status).toBe("pass");
     expect(lesson("good").status).toBe("pass");

@@ -298,7 +298,7 @@ describe("discovery and arguments", () => {
 
 describe("npm run grade", () => {
   const grade = (...args: string[]) =>
-    execa(process.execPath, ["--import", "tsx", path.join(WORKBOOK_ROOT, "checker/cli/grade.ts"), ...args], {
+    execa(process.execPath, [path.join(WORKBOOK_ROOT, "checker/run.mjs"), "grade", ...args], {
       cwd: WORKBOOK_ROOT,
       reject: false,
       env: { NO_COLOR: "1", FORCE_COLOR: undefined },

@@ -12,7 +12,7 @@ const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-cli-"));
 afterAll(() => fs.rmSync(stateDir, { recursive: true, force: true }));
 
 function lesson(...args: string[]) {
-  return execa(process.execPath, ["--import", "tsx", path.join(WORKBOOK_ROOT, "checker/cli/lesson.ts"), ...args], {
+  return execa(process.execPath, [path.join(WORKBOOK_ROOT, "checker/run.mjs"), "lesson", ...args], {
     cwd: WORKBOOK_ROOT,
     reject: false,
     env: { TLS_WORKBOOK_STATE_DIR: stateDir, NO_COLOR: undefined, FORCE_COLOR: undefined },
@@ -45,7 +45,7 @@ it("no lesson and no TTY: the lesson list with states and how to pick one, exit 
     path.join(dir, ".progress.json"),
     JSON.stringify({ version: 1, lessons: { "01-what-tls-gives": { status: "pass", lastAttempt: "2026-01-01T00:00:00.000Z", passedAt: "2026-01-01T00:00:00.000Z" } } }),
   );
-  const r = await execa(process.execPath, ["--import", "tsx", path.join(WORKBOOK_ROOT, "checker/cli/lesson.ts")], {
+  const r = await execa(process.execPath, [path.join(WORKBOOK_ROOT, "checker/run.mjs"), "lesson"], {
     cwd: WORKBOOK_ROOT,
     reject: false,
     env: { TLS_WORKBOOK_STATE_DIR: dir, NO_COLOR: undefined, FORCE_COLOR: undefined },

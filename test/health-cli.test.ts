@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 function health(...args: string[]) {
-  return execa(process.execPath, ["--import", "tsx", path.join(WORKBOOK_ROOT, "checker/cli/health.ts"), ...args], {
+  return execa(process.execPath, [path.join(WORKBOOK_ROOT, "checker/run.mjs"), "health", ...args], {
     cwd: WORKBOOK_ROOT,
     reject: false,
     env: { NODE_EXTRA_CA_CERTS: lab.trustBundleFile, NO_COLOR: "1" },

@@ -9,7 +9,7 @@ import { ENDPOINTS } from "../checker/lab/endpoints.ts";
 import { WORKBOOK_ROOT } from "../checker/paths.ts";
 
 it("prints the list as JSON, serves on the documented ports, and closes on a signal", async () => {
-  const child = execa(process.execPath, ["--import", "tsx", path.join(WORKBOOK_ROOT, "checker/cli/lab.ts"), "--json"], { cwd: WORKBOOK_ROOT, reject: false, stdin: "ignore" });
+  const child = execa(process.execPath, [path.join(WORKBOOK_ROOT, "checker/run.mjs"), "lab", "--json"], { cwd: WORKBOOK_ROOT, reject: false, stdin: "ignore" });
   const firstLine = await new Promise<string>((resolve, reject) => {
     let buf = "";
     child.stdout!.on("data", (d: Buffer) => {

@@ -18,7 +18,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-make-cert-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function makeCert(...args: string[]) {
-  return execa(process.execPath, ["--import", "tsx", path.join(WORKBOOK_ROOT, "checker/cli/make-cert.ts"), ...args], {
+  return execa(process.execPath, [path.join(WORKBOOK_ROOT, "checker/run.mjs"), "make-cert", ...args], {
     cwd: WORKBOOK_ROOT,
     reject: false,
     stdin: "ignore",

@@ -112,7 +112,7 @@ describe("npm run progress", () => {
   it("the command itself: --json on stdout, exit 0; a stray argument is one line, exit 2", async () => {
     const state = tempDir("progress-cli");
     const run = (...args: string[]) =>
-      execa(process.execPath, ["--import", "tsx", path.join(WORKBOOK_ROOT, "checker/cli/progress.ts"), ...args], {
+      execa(process.execPath, [path.join(WORKBOOK_ROOT, "checker/run.mjs"), "progress", ...args], {
         cwd: WORKBOOK_ROOT,
         reject: false,
         env: { TLS_WORKBOOK_STATE_DIR: state },

@@ -149,7 +149,7 @@ describe("resetLesson", () => {
 
   it("the command without a terminal: --reset with another option is refused before anything is read", async () => {
     const state = tempDir("reset-cli");
-    const r = await execa(process.execPath, ["--import", "tsx", path.join(WORKBOOK_ROOT, "checker/cli/lesson.ts"), "5", "--reset", "--file", "x.ts"], {
+    const r = await execa(process.execPath, [path.join(WORKBOOK_ROOT, "checker/run.mjs"), "lesson", "5", "--reset", "--file", "x.ts"], {
       cwd: WORKBOOK_ROOT,
       reject: false,
       env: { TLS_WORKBOOK_STATE_DIR: state },

@@ -162,7 +162,7 @@ describe("showSolution", () => {
     const file = path.join(dir, "exercise.ts");
     fs.copyFileSync(path.join(WORKBOOK_ROOT, "stubs", client.id, "exercise.ts"), file);
     const run = (...args: string[]) =>
-      execa(process.execPath, ["--import", "tsx", path.join(WORKBOOK_ROOT, "checker/cli/lesson.ts"), "2", ...args], {
+      execa(process.execPath, [path.join(WORKBOOK_ROOT, "checker/run.mjs"), "lesson", "2", ...args], {
         cwd: WORKBOOK_ROOT,
         reject: false,
         env: { TLS_WORKBOOK_STATE_DIR: dir, NO_COLOR: undefined, FORCE_COLOR: undefined },

@@ -140,14 +140,24 @@ export function isolatedEnv(home: string): NodeJS.ProcessEnv {
   return env;
 }
 
-let probed: Promise<string | undefined> | undefined;
+/** The flags that turn Node's permission model on for the child, as found on this Node. */
+export interface PermissionModel {
+  /** "--permission" (22+), "--experimental-permission" (20), and "--allow-net" where the model covers the network (25+). */
+  flags: string[];
+  /** Whether the model restricts the network on this Node (then the child gets --allow-net: it must reach the lab). */
+  coversNetwork: boolean;
+}
+
+let probed: Promise<PermissionModel | undefined> | undefined;
 
 /**
- * The permission-model flag that works on this Node, found by trying it: a child must read an
- * allowed file given by a second --allow-fs-read, and be refused a file next to it and a
- * child process. Undefined when no flag passes (the batch then warns and runs without it).
+ * The permission-model flags that work on this Node, found by trying them: a child must read an
+ * allowed file given by a second --allow-fs-read, be refused a file next to it and a child
+ * process, and still reach a loopback server (from Node 25 the model also denies the network,
+ * so "--allow-net" is added when, and only when, the child was refused without it).
+ * Undefined when nothing passes (the batch then warns and runs without it).
  */
-export function permissionFlag(): Promise<string | undefined> {
+export function permissionModel(): Promise<PermissionModel | undefined> {
   probed ??= Promise.resolve().then(() => {
     const major = Number(process.versions.node.split(".")[0]);
     const candidates = major >= 22 ? ["--permission", "--experimental-permission"] : ["--experimental-permission"];
@@ -159,22 +169,35 @@ export function permissionFlag(): Promise<string | undefined> {
       const script = path.join(dir, "code", "probe.mjs");
       fs.writeFileSync(
         script,
-        `import fs from "node:fs"; import cp from "node:child_process";
+        `import fs from "node:fs"; import cp from "node:child_process"; import net from "node:net";
 const denied = (f) => { try { f(); return false; } catch (e) { return e.code === "ERR_ACCESS_DENIED"; } };
 const ok = fs.readFileSync(${JSON.stringify(path.join(dir, "allowed", "f.txt"))}, "utf8") === "yes"
-  && denied(() => fs.readFileSync(${JSON.stringify(path.join(dir, "denied", "f.txt"))}))
-  && denied(() => cp.spawnSync(process.execPath, ["-v"]));
-process.stdout.write(ok ? "confined" : "open");`,
+  && denied(() => cp.spawnSync(process.execPath, ["-v"]))
+  && denied(() => fs.readFileSync(${JSON.stringify(path.join(dir, "denied", "f.txt"))}));
+// Node 25+ without --allow-net: listen() throws on a later tick, as an uncaught exception.
+const loopback = () => new Promise((resolve) => {
+  process.on("uncaughtException", () => resolve("denied"));
+  const server = net.createServer((s) => s.end()).on("error", () => resolve("denied"));
+  server.listen(0, "127.0.0.1", () => {
+    const c = net.connect(server.address().port, "127.0.0.1", () => { c.destroy(); server.close(); resolve("net"); });
+    c.on("error", () => { server.close(); resolve("denied"); });
+  });
+});
+process.stdout.write(ok ? "confined " + (await loopback()) : "open");`,
       );
-      for (const flag of candidates) {
+      const probe = (flags: string[]): string => {
         const allowed = withRealPaths([path.dirname(script), path.join(dir, "allowed")]).map((p) => `--allow-fs-read=${p}`);
-        const r = spawnSync(process.execPath, [flag, ...allowed, script], {
+        const r = spawnSync(process.execPath, [...flags, ...allowed, script], {
           env: isolatedEnv(path.join(dir, "home")),
           encoding: "utf8",
           timeout: 10_000,
           windowsHide: true,
         });
-        if (r.status === 0 && r.stdout === "confined") return flag;
+        return r.status === 0 ? r.stdout : "failed";
+      };
+      for (const flag of candidates) {
+        if (probe([flag]) === "confined net") return { flags: [flag], coversNetwork: false };
+        if (probe([flag, "--allow-net"]) === "confined net") return { flags: [flag, "--allow-net"], coversNetwork: true };
       }
       return undefined;
     } finally {
@@ -238,7 +261,7 @@ export const DEFAULT_LIMITS: IsolationLimits = { rssLimitMb: 512, memoryMb: 256,
  */
 export function submissionSandbox(
   root: string,
-  o: { flag: string | undefined; trustBundleFile: string; signal?: AbortSignal; limits?: Partial<IsolationLimits> },
+  o: { model: PermissionModel | undefined; trustBundleFile: string; signal?: AbortSignal; limits?: Partial<IsolationLimits> },
 ): Partial<SandboxOptions> {
   const home = path.join(root, ".home");
   fs.mkdirSync(home, { recursive: true });
@@ -251,6 +274,6 @@ export function submissionSandbox(
     memoryMb: limits.memoryMb,
     rssLimitMb: limits.rssLimitMb,
     outputLimit: limits.outputLimit,
-    ...(o.flag ? { permissions: { flag: o.flag, read: [root, o.trustBundleFile], write: [root] } } : {}),
+    ...(o.model ? { permissions: { flags: o.model.flags, read: [root, o.trustBundleFile], write: [root] } } : {}),
   };
 }

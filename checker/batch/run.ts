@@ -13,7 +13,7 @@ import { errorResult, type LessonResult } from "../report/results.ts";
 import type { SandboxOptions } from "../sandbox/sandbox.ts";
 import type { Submission } from "./discover.ts";
 import { integrityFlags, readStudentFiles, workbookReference, type Reference } from "./integrity.ts";
-import { copySubmission, passesThroughLink, permissionFlag, readInside, submissionSandbox, type CopyReport, type IsolationLimits } from "./isolation.ts";
+import { copySubmission, passesThroughLink, permissionModel, readInside, submissionSandbox, type CopyReport, type IsolationLimits, type PermissionModel } from "./isolation.ts";
 import type { BatchResult, StudentResult } from "./types.ts";
 
 /** How long one submission may take in all, every lesson included. */
@@ -53,8 +53,8 @@ export interface BatchOptions {
 
 export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const generatedAt = new Date().toISOString();
-  const flag = o.permissions === false ? undefined : await permissionFlag();
-  if (o.permissions !== false && !flag)
+  const model = o.permissions === false ? undefined : await permissionModel();
+  if (o.permissions !== false && !model)
     o.onWarning?.(`Node ${process.version} offers no usable permission model: submissions run with a scrubbed environment in temporary copies, but could read other files on this machine`);
   const reference = o.reference ?? workbookReference(o.lessons);
   const flags = integrityFlags(
@@ -76,7 +76,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
       for (let i = next++; i < o.submissions.length; i = next++) {
         const sub = o.submissions[i];
         o.onStart?.(sub.student);
-        const r = await gradeSubmission(sub, { ...o, lab, flag, batchTmp, reference });
+        const r = await gradeSubmission(sub, { ...o, lab, model, batchTmp, reference });
         r.flags = flags.get(sub.student) ?? [];
         results[i] = r;
         o.onDone?.(r, ++done, o.submissions.length);
@@ -93,7 +93,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
 
 interface Context extends BatchOptions {
   lab: Lab;
-  flag: string | undefined;
+  model: PermissionModel | undefined;
   batchTmp: string;
   reference: Reference;
 }
@@ -115,7 +115,7 @@ async function gradeSubmission(sub: Submission, ctx: Context): Promise<StudentRe
     } catch (err) {
       copyError = `could not copy this submission: ${(err as Error).message}`;
     }
-    const sandbox = { ...submissionSandbox(root, { flag: ctx.flag, trustBundleFile: ctx.lab.trustBundleFile, signal: controller.signal, limits: ctx.limits }), ...ctx.sandbox };
+    const sandbox = { ...submissionSandbox(root, { model: ctx.model, trustBundleFile: ctx.lab.trustBundleFile, signal: controller.signal, limits: ctx.limits }), ...ctx.sandbox };
     const one = async (lesson: Lesson): Promise<LessonResult> => {
       const rel = path.join("lessons", lesson.id, lesson.files[0]);
       if (copyError) return errorResult(lesson.id, copyError);

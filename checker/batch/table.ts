@@ -141,11 +141,14 @@ export class Progress {
   private timer?: NodeJS.Timeout;
   private readonly c: Colors;
 
-  constructor(
-    private readonly total: number,
-    private readonly stream: NodeJS.WriteStream = process.stderr,
-    private readonly tty = Boolean(stream.isTTY),
-  ) {
+  private readonly total: number;
+  private readonly stream: NodeJS.WriteStream;
+  private readonly tty: boolean;
+
+  constructor(total: number, stream: NodeJS.WriteStream = process.stderr, tty = Boolean(stream.isTTY)) {
+    this.total = total;
+    this.stream = stream;
+    this.tty = tty;
     this.c = colors(stream);
     if (this.tty) {
       this.timer = setInterval(() => this.draw(), 250);

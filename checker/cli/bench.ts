@@ -14,7 +14,8 @@ import { makeSampleClass } from "../batch/sample-class.ts";
 import { Lab } from "../lab/lab.ts";
 import { LESSONS } from "../manifest.ts";
 import { WORKBOOK_ROOT } from "../paths.ts";
-import { runCli } from "./common.ts";
+import { currentNode, nodeBuild, parseMajors, type NodeBuild } from "../node-versions.ts";
+import { runCli, UsageError } from "./common.ts";
 
 /** The handshakes lesson 05's grader makes, done by one bare node process: the floor. */
 const FLOOR_ENDPOINTS = ["good", "tls-v1-2", "no-common-name", "expired", "not-yet-valid", "wrong-host", "self-signed", "untrusted-root", "incomplete-chain", "tls-v1-0", "tls-v1-1", "refused", "plain-http"];
@@ -51,9 +52,16 @@ class WatchRun {
   private waiter?: (line: string) => void;
   private ended?: Error;
   private saves = 0;
-  private constructor(private readonly dir: string, private readonly file: string, private readonly source: string) {}
+  private readonly dir: string;
+  private readonly file: string;
+  private readonly source: string;
+  private constructor(dir: string, file: string, source: string) {
+    this.dir = dir;
+    this.file = file;
+    this.source = source;
+  }
 
-  static async start(env: NodeJS.ProcessEnv): Promise<WatchRun> {
+  static async start(env: NodeJS.ProcessEnv, node: NodeBuild): Promise<WatchRun> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-bench-"));
     const file = path.join(dir, "exercise.ts");
     const source = fs.readFileSync(path.join(WORKBOOK_ROOT, "solutions/05-reject-bad-certs/exercise.ts"), "utf8");
@@ -69,7 +77,7 @@ process.exit(r.code);
 `,
     );
     const w = new WatchRun(dir, file, source);
-    w.child = spawn(process.execPath, ["--import", "tsx", entry, file], {
+    w.child = spawn(node.bin, [...loaderArgs(node), entry, file], {
       cwd: WORKBOOK_ROOT,
       env: { ...env, TLS_WORKBOOK_STATE_DIR: dir },
       stdio: ["ignore", "pipe", "inherit"],
@@ -154,8 +162,8 @@ interface BatchBench {
 
 /**
  * The batch grader on a made-up class (checker/batch/sample-class.ts), every lesson:
- * `node --import tsx checker/cli/grade.ts <class>` once, start to exit; and the baseline,
- * `node --import tsx checker/cli/lesson.ts N --file <file> --json` once per submission and
+ * `node checker/run.mjs grade <class>` once, start to exit; and the baseline,
+ * `node checker/run.mjs lesson N --file <file> --json` once per submission and
  * lesson, one after the other, on the first `sample` submissions (the kinds
  * take turns: 9 is three of each), scaled to the class.
  */
@@ -165,7 +173,7 @@ async function benchBatch(students: number, sample: number, env: NodeJS.ProcessE
     const klass = await makeSampleClass(path.join(dir, "class"), students);
     await makeSampleClass(path.join(dir, "warm"), 3);
     const stateEnv = { ...env, TLS_WORKBOOK_STATE_DIR: path.join(dir, "state") }; // lesson.ts keeps progress: not in the workbook
-    const grade = (d: string) => timeAny(["--import", "tsx", "checker/cli/grade.ts", d], env);
+    const grade = (d: string) => timeAny([RUN, "grade", d], env);
     const warmRun = await grade(path.join(dir, "warm"));
     if (warmRun.code !== 0) throw new Error(`npm run grade exited with ${warmRun.code} on the warm-up class`);
     const batch = await grade(path.join(dir, "class"));
@@ -175,7 +183,7 @@ async function benchBatch(students: number, sample: number, env: NodeJS.ProcessE
     for (const s of klass.slice(0, sample))
       for (const l of lessons) {
         const file = path.join(s.dir, "lessons", l.id, l.files[0]);
-        baselineSampleMs += (await timeAny(["--import", "tsx", "checker/cli/lesson.ts", String(l.number), "--file", file, "--json"], stateEnv)).ms;
+        baselineSampleMs += (await timeAny([RUN, "lesson", String(l.number), "--file", file, "--json"], stateEnv)).ms;
       }
     const n = Math.min(sample, students);
     const baselinePerSubmissionMs = baselineSampleMs / n;
@@ -206,6 +214,7 @@ async function main(argv: string[]): Promise<number> {
       "baseline-sample": { type: "string", default: "9" },
       "skip-batch": { type: "boolean" },
       "only-batch": { type: "boolean" },
+      node: { type: "string", default: "current" },
     },
   });
   const runs = Number(values.runs);
@@ -221,11 +230,63 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(values.json ? JSON.stringify({ batch: b }) + "\n" : formatBatch(b));
     return 0;
   }
-  const lab = await Lab.start();
+  let builds: NodeBuild[];
+  try {
+    builds = [];
+    for (const m of parseMajors(values.node!.split(",")))
+      builds.push(m === "current" ? currentNode() : await nodeBuild(m, { log: (l) => process.stderr.write(`${l}\n`) }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
+  const npmStartMs = await benchNpmStart(runs, env);
+  const perNode: NodeBench[] = [];
+  for (const b of builds) perNode.push(await benchNode(b, runs, env));
+  const batch = values["skip-batch"] ? undefined : await benchBatch(students, sample, env);
+  const result = { runs, npmStartMs, nodes: perNode, ...(batch ? { batch } : {}) };
+  if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
+  else process.stdout.write(formatNodes(perNode, runs, npmStartMs) + (batch ? formatBatch(batch) : ""));
+  return 0;
+}
+
+const RUN = path.join("checker", "run.mjs");
+
+/** What a Node needs to run the workbook's TypeScript: nothing where it strips types itself, tsx elsewhere. */
+function loaderArgs(node: NodeBuild): string[] {
+  return node.stripsTypes ? [] : ["--import", "tsx"];
+}
+
+interface NodeBench {
+  node: string;
+  loader: string;
+  lesson05VerdictMs: number;
+  floorMs: number;
+  ratio: number;
+  watchSaveToVerdictMs: number;
+  watchGradingMs: number;
+  watchToOneShot: number;
+}
+
+/** `npm run -s env`: what npm itself adds in front of every `npm run lesson` (subtract it to compare with bare commands). */
+async function benchNpmStart(runs: number, env: NodeJS.ProcessEnv): Promise<number | undefined> {
+  const npm = process.env.npm_execpath;
+  if (!npm || !/\.(c?js|mjs)$/.test(npm)) return undefined;
+  const times: number[] = [];
+  for (let i = 0; i <= runs; i++) times.push(await timeRun(process.execPath, [npm, "run", "-s", "env"], env));
+  return Math.round(median(times.slice(1)));
+}
+
+/**
+ * One Node: lesson 05's verdict as `npm run lesson 5 -- --grade-solution --json` runs it
+ * (node checker/run.mjs ...), against the floor (the same handshakes from one bare node
+ * process), and watch mode's save-to-verdict, interleaved run by run.
+ */
+async function benchNode(node: NodeBuild, runs: number, env: NodeJS.ProcessEnv): Promise<NodeBench> {
+  const lab = await Lab.start();
   const floorEnv = { ...env, NODE_EXTRA_CA_CERTS: lab.trustBundleFile };
   const ports = FLOOR_ENDPOINTS.map((n) => lab.endpoint(n).port);
+  const oneShot = [RUN, "lesson", "5", "--grade-solution", "--json"];
   const verdict: number[] = [];
   const floor: number[] = [];
   const watchSave: number[] = [];
@@ -233,13 +294,13 @@ async function main(argv: string[]): Promise<number> {
   let watch: WatchRun | undefined;
   try {
     // One warm-up of each (tsx's transform cache, the OS file cache), then interleaved runs.
-    await timeRun(process.execPath, ["--import", "tsx", "checker/cli/lesson.ts", "5", "--grade-solution", "--json"], env);
-    await timeRun(process.execPath, ["-e", floorScript(ports)], floorEnv);
-    watch = await WatchRun.start(env);
+    await timeRun(node.bin, oneShot, env);
+    await timeRun(node.bin, ["-e", floorScript(ports)], floorEnv);
+    watch = await WatchRun.start(env, node);
     await watch.save();
     for (let i = 0; i < runs; i++) {
-      verdict.push(await timeRun(process.execPath, ["--import", "tsx", "checker/cli/lesson.ts", "5", "--grade-solution", "--json"], env));
-      floor.push(await timeRun(process.execPath, ["-e", floorScript(ports)], floorEnv));
+      verdict.push(await timeRun(node.bin, oneShot, env));
+      floor.push(await timeRun(node.bin, ["-e", floorScript(ports)], floorEnv));
       const w = await watch.save();
       watchSave.push(w.ms);
       watchGrading.push(w.gradingMs);
@@ -247,30 +308,31 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await Promise.all([lab.close(), watch?.close()]);
   }
-  const batch = values["skip-batch"] ? undefined : await benchBatch(students, sample, env);
-  const result = {
-    runs,
+  return {
+    node: node.version,
+    loader: "bundle",
     lesson05VerdictMs: Math.round(median(verdict)),
     floorMs: Math.round(median(floor)),
     ratio: Number((median(verdict) / median(floor)).toFixed(2)),
     watchSaveToVerdictMs: Math.round(median(watchSave)),
     watchGradingMs: Math.round(median(watchGrading)),
     watchToOneShot: Number((median(watchSave) / median(verdict)).toFixed(2)),
-    ...(batch ? { batch } : {}),
   };
-  if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
-  else
-    process.stdout.write(
-      [
-        `lesson 05 verdict, start to exit (node --import tsx checker/cli/lesson.ts 5 --grade-solution): median ${result.lesson05VerdictMs} ms over ${runs} runs`,
-        `floor: one bare node process, the same ${ports.length} handshakes against a running lab:               median ${result.floorMs} ms`,
-        `ratio: ${result.ratio}× (targets: verdict ≤ 600 ms, ratio ≤ 5×)`,
-        `watch mode, save to verdict line (lesson 05's solution, one comment changed):             median ${result.watchSaveToVerdictMs} ms (grading itself ${result.watchGradingMs} ms)`,
-        `watch / one-shot: ${result.watchToOneShot}× (target: save to verdict ≤ 400 ms)`,
-        "",
-      ].join("\n") + (batch ? formatBatch(batch) : ""),
-    );
-  return 0;
+}
+
+function formatNodes(nodes: NodeBench[], runs: number, npmStartMs: number | undefined): string {
+  const head = ["Node", "loader", "one-shot", "floor", "ratio", "watch save→verdict", "(grading)"];
+  const rows = nodes.map((n) => [n.node, n.loader, `${n.lesson05VerdictMs} ms`, `${n.floorMs} ms`, `${n.ratio}×`, `${n.watchSaveToVerdictMs} ms`, `${n.watchGradingMs} ms`]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  return [
+    `lesson 05, medians of ${runs} interleaved runs: one-shot = node checker/run.mjs lesson 5 --grade-solution --json, start to exit`,
+    `(what npm run lesson runs${npmStartMs !== undefined ? `; npm's own start, npm run -s env, adds ${npmStartMs} ms` : ""}); floor = the same ${FLOOR_ENDPOINTS.length} handshakes from one bare node process`,
+    line(head),
+    ...rows.map(line),
+    "targets: one-shot ≤ 200 ms and ≤ 2.5× the floor on Node 24, ≤ 400 ms on Node 20; watch ≤ 150 ms on Node 24",
+    "",
+  ].join("\n");
 }
 
 function formatBatch(b: BatchBench): string {

@@ -38,7 +38,7 @@ interface Reports {
 /** The report writers (checker/report/batch-reports.ts), loaded only when asked for. */
 async function loadReports(what: string): Promise<Reports> {
   try {
-    return (await import(new URL("../report/batch-reports.ts", import.meta.url).href)) as Reports;
+    return (await import("../report/batch-reports.ts")) as Reports;
   } catch (err) {
     throw new UsageError(`${what} is not available: checker/report/batch-reports.ts could not be loaded (${(err as Error).message.split("\n")[0]})`);
   }

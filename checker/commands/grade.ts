@@ -12,6 +12,7 @@ import { LESSONS, type Lesson } from "../manifest.ts";
 import { WORKBOOK_ROOT } from "../paths.ts";
 import { Progress, stateDir } from "../progress.ts";
 import { countPassed, errorResult, type LessonResult } from "../report/results.ts";
+import type { SandboxOptions } from "../sandbox/sandbox.ts";
 import { colors, renderResult } from "../report/terminal.ts";
 
 /** Where a command reads and writes: the learner's workbook (tests point these elsewhere). */
@@ -37,6 +38,10 @@ export interface GradeRun extends Place {
   out?: NodeJS.WritableStream;
   /** Notices (a rebuilt progress file); default stderr. */
   err?: NodeJS.WritableStream;
+  /** A running lab to grade against (watch mode keeps one for all its gradings). */
+  lab?: Lab;
+  /** Laid over the sandbox's options (watch mode: keepWarm). */
+  sandbox?: Partial<SandboxOptions>;
 }
 
 /** 0 all checks pass, 1 some fail, 2 could not grade. */
@@ -67,7 +72,7 @@ export async function gradeAndReport(lesson: Lesson, o: GradeRun = {}): Promise<
       out.write("\nStopped: your answers so far are saved.\n\n");
     }
   }
-  const result = await gradeLesson(lesson, { file, solution: o.gradeSolution, live: o.live, root: o.root });
+  const result = await gradeLesson(lesson, { file, solution: o.gradeSolution, live: o.live, root: o.root, lab: o.lab, sandbox: o.sandbox });
   let progress: Progress | undefined;
   let finishing = false;
   if (ownFile) {

@@ -12,6 +12,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { learnerFile } from "../grading/grade.ts";
+import { Lab } from "../lab/lab.ts";
+import { dropSpareChild } from "../sandbox/sandbox.ts";
 import type { Lesson } from "../manifest.ts";
 import { countPassed, type LessonResult } from "../report/results.ts";
 import { colors } from "../report/terminal.ts";
@@ -95,6 +97,7 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
   let stopped = false;
   let listening = false;
   let rawOn = false;
+  let warmLab: Promise<Lab> | undefined;
 
   let settle!: (r: { code: number; next?: boolean }) => void;
   let fail!: (err: unknown) => void;
@@ -164,7 +167,11 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
     for (const prop of ["isTTY", "columns", "rows"] as const)
       Object.defineProperty(sink, prop, { get: () => (output as Partial<NodeJS.WriteStream>)[prop], configurable: true });
     const t = performance.now();
-    const { result } = await gradeAndReport(lesson, { file: o.file, live: o.live, out: sink });
+    // Kept warm between saves: one lab for the whole session (each grading still gets fresh
+    // names and endpoints of its own) and a child process started ahead for the next grading.
+    if (lesson.kind === "code") warmLab ??= Lab.start();
+    const lab = warmLab && (await warmLab);
+    const { result } = await gradeAndReport(lesson, { file: o.file, live: o.live, out: sink, lab, sandbox: { keepWarm: true } });
     if (stopped) return; // finished after a quit: never shown, so not the verdict we exit with
     lastMs = performance.now() - t;
     last = result;
@@ -364,6 +371,8 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
     // A grading in flight closes its own lab and child when it ends: wait for it, so nothing is
     // left behind and nothing prints after we return (a signal means the process is ending).
     if (wait && working) await working.catch(() => {});
+    dropSpareChild();
+    await warmLab?.then((lab) => lab.close()).catch(() => {});
     if (err !== undefined) fail(err);
     else settle(r ?? { code: verdictCode() });
   }

@@ -299,6 +299,12 @@ interface GraderServer {
   partial: string[];
   /** Handshakes that failed (a client that refused our certificate). */
   refusedBy: number;
+  /**
+   * Resolves once every connection has closed (the server ends each one after its reply, or when
+   * it gives up): a client may resolve before its bytes land (Node 24+ sends them later), and
+   * what arrived is read after this.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -308,7 +314,7 @@ interface GraderServer {
  */
 async function graderServer(cert: Cert, reply: (line: string) => string = (l) => PREFIX + l): Promise<GraderServer> {
   const sockets = new Set<net.Socket>();
-  const s: Omit<GraderServer, "port" | "close"> = { lines: [], partial: [], refusedBy: 0 };
+  const s: Omit<GraderServer, "port" | "close" | "settled"> = { lines: [], partial: [], refusedBy: 0 };
   const server = tls.createServer({ key: cert.keyPem, cert: cert.pem }, (socket) => {
     let got = "";
     let answered = false;
@@ -351,7 +357,11 @@ async function graderServer(cert: Cert, reply: (line: string) => string = (l) =>
   });
   server.on("tlsClientError", () => s.refusedBy++);
   const port = await listen(server);
-  return Object.assign(s, { port, close: () => closeServer(server, sockets) });
+  const settled = async () => {
+    // Bounded by the server's own give-up time: a connection still silent by then is "partial".
+    for (const until = Date.now() + LINE_MS + 100; Date.now() < until && sockets.size > 0; ) await new Promise((r) => setTimeout(r, 5));
+  };
+  return Object.assign(s, { port, settled, close: () => closeServer(server, sockets) });
 }
 
 function listen(server: net.Server): Promise<number> {
@@ -746,7 +756,7 @@ export const grader: CodeGrader = {
     ];
 
     // ---- the learner's client ----
-    const memo = new Map<string, Promise<{ r: CallResult; server: Omit<GraderServer, "close"> }>>();
+    const memo = new Map<string, Promise<{ r: CallResult; server: Omit<GraderServer, "close" | "settled"> }>>();
     /** One call of sendSecure against a fresh grader server, made once, by the first check that asks. */
     const callClient = (ctx: CheckContext, key: string, cert: Cert, msg: string, opts: Record<string, unknown>, reply?: (l: string) => string) => {
       let p = memo.get(key);
@@ -755,6 +765,7 @@ export const grader: CodeGrader = {
           const server = await graderServer(cert, reply);
           try {
             const r = await ctx.call("sendSecure", [msg, { ...opts, port: server.port }]);
+            await server.settled();
             return { r, server };
           } finally {
             await server.close();
@@ -772,7 +783,7 @@ export const grader: CodeGrader = {
     const wrongNameCall = (ctx: CheckContext) => callClient(ctx, "wrong-name", wrongName, wrongNameMsg, { caFile: wrongNameCa, host: HOST, servername: NAME });
 
     /** The reply sendSecure returned must be `want`, and `msg` must have reached the server. */
-    const expectRoundTrip = (r: CallResult, server: Omit<GraderServer, "close">, msg: string, want: string, what: string): void => {
+    const expectRoundTrip = (r: CallResult, server: Omit<GraderServer, "close" | "settled">, msg: string, want: string, what: string): void => {
       const unfinished = server.partial.find((p) => p.includes(msg));
       if (unfinished !== undefined && !server.lines.includes(msg))
         fail({ expected: `the line ${show(msg + "\n")} to reach the server`, got: `${show(unfinished)}, with no "\\n" at the end`, mistake: 'Send message + "\\n": the server reads until the end of the line.' });
@@ -813,7 +824,7 @@ export const grader: CodeGrader = {
     };
 
     /** The learner's client must have refused this server, and sent it nothing. */
-    const expectRefused = (r: CallResult, server: Omit<GraderServer, "close">, msg: string, endpoint: string): void => {
+    const expectRefused = (r: CallResult, server: Omit<GraderServer, "close" | "settled">, msg: string, endpoint: string): void => {
       if (r.status === "resolved") fail({ expected: "sendSecure to reject", got: `it resolved with ${show(r.value)}`, mistake: acceptedBrokenMistake(r, endpoint) });
       failIfUnwritten(r);
       if (r.status === "broken") fail({ expected: "sendSecure to reject promptly", got: r.message, mistake: "Listen for the socket's 'error' event and reject the promise from it." });

@@ -14,8 +14,10 @@ export interface Failure {
 }
 
 export class CheckFailed extends Error {
-  constructor(readonly failure: Failure) {
+  readonly failure: Failure;
+  constructor(failure: Failure) {
     super(failure.mistake ?? failure.got ?? "check failed");
+    this.failure = failure;
   }
 }
 

@@ -102,7 +102,20 @@ export class Lab {
   static prepare(opts: LabOptions = {}): Lab {
     const lab = new Lab(opts.dir);
     const specs = ENDPOINTS.filter((e) => !opts.only || opts.only.includes(e.name));
-    lab.listening = Promise.all(specs.map((spec) => lab.startStandard(spec, opts.fixedPorts ? spec.labPort : 0))).then(
+    // One endpoint per turn of the event loop (a leaf costs about a millisecond to make), so
+    // that what the caller starts right after this (transpiling the learner's file, starting its
+    // child) is answered in between rather than after all of them.
+    const started = (async () => {
+      const all: Promise<Endpoint>[] = [];
+      for (const spec of specs) {
+        await new Promise((r) => setImmediate(r));
+        const e = lab.startStandard(spec, opts.fixedPorts ? spec.labPort : 0);
+        e.catch(() => {}); // awaited below, with the others
+        all.push(e);
+      }
+      return Promise.all(all);
+    })();
+    lab.listening = started.then(
       () => undefined,
       async (err) => {
         await lab.close();
@@ -312,7 +325,10 @@ export class LabScope {
   readonly hosts: Record<string, string> = {};
   private readonly names: string[] = [];
 
-  constructor(readonly lab: Lab) {}
+  readonly lab: Lab;
+  constructor(lab: Lab) {
+    this.lab = lab;
+  }
 
   /** A fresh host name that resolves to the lab, for this grading's sandbox only. */
   hostName(label: string): string {

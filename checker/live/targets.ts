@@ -56,7 +56,7 @@ export interface Expectation {
 }
 
 const MODERN = ["TLSv1.2", "TLSv1.3"] as const;
-const OLD_PROTOCOL = ["ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION", "ERR_SSL_UNSUPPORTED_PROTOCOL"] as const;
+const OLD_PROTOCOL = ["ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION", "ERR_SSL_UNSUPPORTED_PROTOCOL", "ERR_SSL_NO_PROTOCOLS_AVAILABLE"] as const;
 
 /**
  * badssl style: one row per endpoint. Why each set holds more than one code:
@@ -188,6 +188,8 @@ export const CLASSIFY: Record<string, readonly string[]> = {
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: ["incomplete-chain", "untrusted-root", "other"],
   ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: ["old-protocol"],
   ERR_SSL_UNSUPPORTED_PROTOCOL: ["old-protocol"],
+  // A client's own OpenSSL refusing old versions; lesson 05's README calls it worth adding, not required.
+  ERR_SSL_NO_PROTOCOLS_AVAILABLE: ["old-protocol", "other"],
 };
 
 /** Which live targets each lesson uses, in the order its checks are reported; the first is probed. */

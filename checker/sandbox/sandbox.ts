@@ -59,8 +59,12 @@ export interface Problem {
 }
 
 export class LearnerLoadError extends Error {
-  constructor(readonly detail: string, readonly output = "") {
+  readonly detail: string;
+  readonly output: string;
+  constructor(detail: string, output = "") {
     super(detail);
+    this.detail = detail;
+    this.output = output;
   }
 }
 
@@ -70,8 +74,8 @@ export class LearnerLoadError extends Error {
  * start processes, workers, native add-ons or the inspector.
  */
 export interface SandboxPermissions {
-  /** The flag that turns the model on for this Node: "--experimental-permission" (Node 20), "--permission" (later). */
-  flag: string;
+  /** The flags that turn the model on for this Node (checker/batch/isolation.ts finds them): "--experimental-permission" (Node 20) or "--permission", plus "--allow-net" where the model covers the network (25+). */
+  flags: string[];
   read: string[];
   write: string[];
 }
@@ -101,6 +105,31 @@ export interface SandboxOptions {
   signal?: AbortSignal;
   /** Transpiles the learner's file into outFile (default: bundleLearnerFile); the batch grader's keeps imports inside the submission. */
   bundler?: (file: string, outFile: string) => Promise<void>;
+  /**
+   * Keep one idle child ready for the next sandbox with the same settings (watch mode): the
+   * next grading then skips Node's start-up. Each child still runs one grading only.
+   * Ignored under the permission model, whose flags name each sandbox's own folder.
+   */
+  keepWarm?: boolean;
+}
+
+/** An idle harness process, started ahead for the next sandbox with the same command line and environment. */
+interface Spare {
+  key: string;
+  child: ChildProcess;
+}
+let spare: Spare | undefined;
+
+/** The idle child's process id, if one is kept (for tests). */
+export function spareChildPid(): number | undefined {
+  return spare?.child.pid;
+}
+
+/** Kills the idle child kept by keepWarm, if any (watch mode calls it when it ends; exit does too). */
+export function dropSpareChild(): void {
+  const s = spare;
+  spare = undefined;
+  if (s) killTree(s.child);
 }
 
 interface Pending {
@@ -112,7 +141,19 @@ interface Pending {
 const live = new Set<Sandbox>();
 process.on("exit", () => {
   for (const s of live) s.killNow();
+  dropSpareChild();
 });
+
+/** Kills a child and whatever it started (its process group; taskkill /T on Windows). */
+function killTree(c: ChildProcess): void {
+  if (c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return;
+  try {
+    if (process.platform === "win32") spawn("taskkill", ["/pid", String(c.pid), "/T", "/F"], { stdio: "ignore", windowsHide: true });
+    else process.kill(-c.pid, "SIGKILL");
+  } catch {
+    c.kill("SIGKILL");
+  }
+}
 
 /** Environment variables that would change what the learner's code does or proves. */
 const SKEWING_ENV = ["NODE_OPTIONS", "NODE_TLS_REJECT_UNAUTHORIZED", "NODE_EXTRA_CA_CERTS", "NODE_V8_COVERAGE", "TSX_TSCONFIG_PATH"];
@@ -133,7 +174,9 @@ export class Sandbox {
   private workDir = "";
   private readonly timeoutMs: number;
 
-  private constructor(private readonly opts: SandboxOptions) {
+  private readonly opts: SandboxOptions;
+  private constructor(opts: SandboxOptions) {
+    this.opts = opts;
     this.timeoutMs = opts.timeoutMs ?? 4000;
   }
 
@@ -144,8 +187,10 @@ export class Sandbox {
     try {
       const bundle = path.join(sb.workDir, "learner.mjs");
       if (opts.signal?.aborted) throw new LearnerLoadError(abortMessage(opts.signal));
-      await (opts.bundler ?? bundleLearnerFile)(opts.file, bundle);
-      await sb.spawn(bundle);
+      // The child starts while the file is transpiled, and loads it once it is.
+      const transpiled = (opts.bundler ?? bundleLearnerFile)(opts.file, bundle);
+      transpiled.catch(() => {}); // spawn() reports it
+      await sb.spawn(bundle, transpiled);
       return sb;
     } catch (err) {
       await sb.close();
@@ -153,7 +198,7 @@ export class Sandbox {
     }
   }
 
-  private spawn(bundle: string): Promise<void> {
+  private spawn(bundle: string, transpiled: Promise<void>): Promise<void> {
     const env: NodeJS.ProcessEnv = { ...(this.opts.env ?? process.env) };
     if (!this.opts.env) for (const k of SKEWING_ENV) delete env[k];
     // With a lab, its bundle (which already holds the machine's own extra CAs); without one,
@@ -163,16 +208,29 @@ export class Sandbox {
     Object.assign(env, this.opts.extraEnv);
     env.TLS_WORKBOOK_OUTPUT_LIMIT = String(this.opts.outputLimit ?? 1024 * 1024);
     if (this.opts.rssLimitMb) env.TLS_WORKBOOK_RSS_LIMIT_MB = String(this.opts.rssLimitMb);
-    const args = [`--max-old-space-size=${this.opts.memoryMb ?? 256}`, "--enable-source-maps", ...permissionArgs(this.opts.permissions, bundle), HARNESS, bundle];
-    this.child = spawn(process.execPath, args, {
-      cwd: this.opts.cwd ?? process.cwd(),
-      env,
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
-      serialization: "advanced",
-      // Its own process group, so killing it also kills whatever it spawned.
-      detached: process.platform !== "win32",
-      windowsHide: true,
-    });
+    const args = [`--max-old-space-size=${this.opts.memoryMb ?? 256}`, "--enable-source-maps", ...permissionArgs(this.opts.permissions, bundle), HARNESS];
+    const cwd = this.opts.cwd ?? process.cwd();
+    const start = () =>
+      spawn(process.execPath, args, {
+        cwd,
+        env,
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
+        serialization: "advanced",
+        // Its own process group, so killing it also kills whatever it spawned.
+        detached: process.platform !== "win32",
+        windowsHide: true,
+      });
+    const warm = Boolean(this.opts.keepWarm && !this.opts.permissions);
+    const key = JSON.stringify([args, cwd, env]);
+    const ready = spare;
+    spare = undefined;
+    if (ready && ready.key === key && ready.child.exitCode === null && ready.child.signalCode === null && ready.child.connected) this.child = ready.child;
+    else {
+      if (ready) killTree(ready.child);
+      this.child = start();
+    }
+    // The next one starts now, while this grading runs.
+    if (warm) spare = { key, child: start() };
     live.add(this);
     const backstop = (chunk: Buffer) => {
       // Output that bypassed the harness (fs.writeSync(1, ...)): counted, not kept (but read
@@ -203,6 +261,15 @@ export class Sandbox {
         reject(new LearnerLoadError(`loading your file took longer than ${(this.opts.loadTimeoutMs ?? 10000) / 1000} s: does it run something forever at the top level?`));
         this.killNow();
       }, this.opts.loadTimeoutMs ?? 10000);
+      transpiled.then(
+        () => {
+          if (this.child.connected) this.child.send({ type: "load", file: bundle });
+        },
+        (err) => {
+          clearTimeout(loadTimer);
+          reject(err);
+        },
+      );
       this.child.on("message", (msg: any) => {
         switch (msg.type) {
           case "ready":
@@ -367,8 +434,13 @@ export class Sandbox {
       const r = await this.request({ type: "inspect" }, "inspect", 1000, () => this.failUnresponsive());
       if (r.type !== "inspected") return undefined;
       if (r.resources.length === 0 || Date.now() >= deadline) return r.resources;
-      await new Promise((res) => setTimeout(res, 25));
+      await new Promise((res) => setTimeout(res, 5)); // a socket that is closing is usually gone within ms
     }
+  }
+
+  /** The child's process id. */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** Why the child died, if it did. */
@@ -377,14 +449,7 @@ export class Sandbox {
   }
 
   killNow(): void {
-    const c = this.child;
-    if (!c || c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return;
-    try {
-      if (process.platform === "win32") spawn("taskkill", ["/pid", String(c.pid), "/T", "/F"], { stdio: "ignore", windowsHide: true });
-      else process.kill(-c.pid, "SIGKILL");
-    } catch {
-      c.kill("SIGKILL");
-    }
+    if (this.child) killTree(this.child);
   }
 
   /** Kills the child (and its servers) and removes the transpiled file. Always safe to call. */
@@ -406,7 +471,7 @@ export class Sandbox {
 function permissionArgs(p: SandboxPermissions | undefined, bundle: string): string[] {
   if (!p) return [];
   const read = withRealPaths([HARNESS, path.dirname(bundle), ...p.read]);
-  return [p.flag, ...read.map((r) => `--allow-fs-read=${r}`), ...withRealPaths(p.write).map((w) => `--allow-fs-write=${w}`)];
+  return [...p.flags, ...read.map((r) => `--allow-fs-read=${r}`), ...withRealPaths(p.write).map((w) => `--allow-fs-write=${w}`)];
 }
 
 /** Each path, and where it really is when a link leads there (macOS's /var is /private/var): Node may check either. */

@@ -39,6 +39,7 @@ const BY_CODE: Record<string, Rejection> = {
   UNABLE_TO_GET_ISSUER_CERT: "incomplete-chain",
   ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: "old-protocol",
   ERR_SSL_UNSUPPORTED_PROTOCOL: "old-protocol",
+  ERR_SSL_NO_PROTOCOLS_AVAILABLE: "old-protocol",
   ECONNREFUSED: "unreachable",
   ENOTFOUND: "unreachable",
   EAI_AGAIN: "unreachable",
@@ -50,5 +51,6 @@ const BY_CODE: Record<string, Rejection> = {
 
 export function classifyTlsError(err: unknown): Rejection {
   const code = err && typeof err === "object" && "code" in err ? String((err as { code: unknown }).code) : "";
-  return BY_CODE[code] ?? "other";
+  // Own keys only: a code such as "constructor" must not find Object.prototype's.
+  return Object.hasOwn(BY_CODE, code) ? BY_CODE[code] : "other";
 }

@@ -53,6 +53,7 @@ function reasonFor(err: unknown): string {
   switch (e?.code) {
     case "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION":
     case "ERR_SSL_UNSUPPORTED_PROTOCOL":
+    case "ERR_SSL_NO_PROTOCOLS_AVAILABLE":
       return "the server only speaks a protocol older than TLS 1.2";
     case "ERR_SSL_WRONG_VERSION_NUMBER":
       return "the server does not speak TLS";
