@@ -107,7 +107,7 @@ it("--grade-solution --json prints one results.json v3 object and exits 0", asyn
 });
 
 it("the stub fails (exit 1) with one ✘ line per check and no colour off a TTY", async () => {
-  const r = await lesson("2", "--file", path.join(WORKBOOK_ROOT, "lessons/02-verified-client/exercise.ts"));
+  const r = await lesson("2", "--file", path.join(WORKBOOK_ROOT, "stubs/02-verified-client/exercise.ts"));
   expect(r.exitCode).toBe(1);
   expect(r.stdout).toMatch(/^Lesson 02 · A verified TLS client/);
   expect(r.stdout).toMatch(/✘ connects to a valid server/);

@@ -9,7 +9,7 @@ import type { LessonResult } from "../checker/report/results.ts";
 import { failing, failureText, gradeFile } from "./helpers.ts";
 
 const ROOT = path.join(import.meta.dirname, "..");
-const STUB = path.join(ROOT, "lessons", "01-what-tls-gives", "answers.json");
+const STUB = path.join(ROOT, "stubs", "01-what-tls-gives", "answers.json");
 const SOLUTION = path.join(ROOT, "solutions", "01-what-tls-gives", "answers.json");
 const README = path.join(ROOT, "lessons", "01-what-tls-gives", "README.md");
 
@@ -118,6 +118,19 @@ describe("the lesson 01 question bank", () => {
 });
 
 describe("lesson 01 grader", () => {
+  it("grades a value nested 100 000 deep and a 30 MB file without crashing or echoing them back", async () => {
+    const q = QUESTIONS[0];
+    const deep = await grade(`{"${q.id}": ${"[".repeat(100_000)}${"]".repeat(100_000)}, "${"k".repeat(5000)}": "a"}`);
+    expect(deep.status).toBe("fail");
+    expect(result(deep, q).message).toMatch(/is an array \(1 item\), which is not one of its options/);
+    const unknownKeys = deep.tests.find((t) => t.name === "every key in answers.json is a question id")!;
+    expect(unknownKeys.message!.length).toBeLessThan(600);
+    const huge = await grade(`{"${q.id}": "${"a".repeat(30 * 1024 * 1024)}"}`);
+    expect(huge.status).toBe("error");
+    expect(huge.message).toMatch(/answers\.json is 30720 KB: an answers file is one small JSON object/);
+    expect(JSON.stringify(huge).length).toBeLessThan(2000);
+  });
+
   it("the stub fails: every question is unanswered and says how to answer", async () => {
     const r = await gradeFile("1", STUB);
     expect(r.status).toBe("fail");

@@ -25,6 +25,7 @@ const SELF_SIGNED = "(self-signed)";
 const EXPIRED = "(expired)";
 const UNTRUSTED = "(untrusted-root)";
 const REFUSED = "(refused)";
+const CRLF = "ends each line of the request with CRLF";
 const VERIFY_ON = "keeps certificate verification switched on";
 const CLEANUP = "leaves nothing behind";
 const BAD_CERTS = [WRONG_HOST, SELF_SIGNED, EXPIRED, UNTRUSTED];
@@ -100,6 +101,10 @@ const WRONG: Record<string, WrongCase> = {
     failing: [RESPONSE],
     says: [/collect them all until the server closes/],
   },
+  "bare-lf-request": {
+    failing: [CRLF],
+    says: [/got: +lines ending in a bare "\\n"/, /Write "\\r\\n" after each line/],
+  },
   "wrong-default-path": {
     failing: [DEFAULT_PATH],
     says: [/expected: "GET \/ HTTP\/1\.1"\ngot: +"GET \/index\.html HTTP\/1\.1"/],
@@ -107,7 +112,7 @@ const WRONG: Record<string, WrongCase> = {
   },
 };
 
-const RIGHT = ["https-request", "https-agent-false", "callback-style", "events-once", "set-encoding"];
+const RIGHT = ["https-request", "https-request-body-only", "half-close-request", "https-agent-false", "callback-style", "events-once", "set-encoding"];
 
 let lab: Lab;
 beforeAll(async () => {

@@ -94,6 +94,10 @@ const WRONG: Record<string, WrongCase> = {
     failing: [ROUND_TRIP, OWN_REPLY],
     says: [/The reply can arrive in several pieces/],
   },
+  "answers-first-chunk": {
+    failing: ["reads the whole line"],
+    says: [/Your server answered the first piece that arrived/],
+  },
   "hard-coded-reply": {
     failing: [OWN_REPLY],
     says: [/Your function makes the reply up: return what the server sent/],

@@ -137,7 +137,7 @@ const WRONG: Record<string, WrongCase> = {
   },
 };
 
-const RIGHT = ["all-settled", "all-with-try-catch", "x509-certificate", "lowered-min-version"];
+const RIGHT = ["all-settled", "all-with-try-catch", "x509-certificate", "lowered-min-version", "connect-throws-on-bad-port"];
 
 let lab: Lab;
 beforeAll(async () => {

@@ -26,7 +26,7 @@ const ID = "07-why-not-verify-false";
 const DIR = path.join(CATALOG, ID);
 const ROOT = path.join(DIR, "..", "..", "..");
 const REFERENCE = path.join(ROOT, "solutions", ID, "answer.md");
-const STUB = path.join(ROOT, "lessons", ID, "answer.md");
+const STUB = path.join(ROOT, "stubs", ID, "answer.md");
 
 // Check names (or distinctive parts of them) as the grader reports them.
 const ANSWER = "holds your answer as UTF-8 text";

@@ -7,6 +7,17 @@ import { CannotGrade, type FileGrader } from "../grading/check.ts";
 import type { TestResult } from "../report/results.ts";
 import { answerState, isNoteKey, OPTION_IDS, parseAnswers, QUESTIONS, type Question } from "../quiz/questions.ts";
 
+/** An answers file is a few hundred bytes; past this it is not one (and is never echoed back). */
+export const MAX_ANSWERS_BYTES = 256 * 1024;
+
+/** A learner's value as a short description: strings cut to 60 characters, arrays and objects never printed (they may be huge or nested 100 000 deep). */
+export function describeValue(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  if (Array.isArray(v)) return `an array (${v.length} item${v.length === 1 ? "" : "s"})`;
+  if (v !== null && typeof v === "object") return "an object";
+  return String(v);
+}
+
 const quoteIds = (ids: readonly string[]) => ids.map((id) => `"${id}"`).join(", ");
 const orList = (ids: readonly string[]) => `${quoteIds(ids.slice(0, -1))} or "${ids[ids.length - 1]}"`;
 
@@ -22,13 +33,13 @@ function gradeQuestion(q: Question, answers: Record<string, unknown>): TestResul
       return {
         name,
         status: "fail",
-        message: `not answered yet: "${q.id}" is ${value === undefined ? "missing" : JSON.stringify(value)}. Set it to ${orList(optionIds)} in answers.json (the questions are in the README), or run \`npm run lesson 1\` in a terminal to be asked.`,
+        message: `not answered yet: "${q.id}" is ${value === undefined ? "missing" : describeValue(value)}. Set it to ${orList(optionIds)} in answers.json (the questions are in the README), or run \`npm run lesson 1\` in a terminal to be asked.`,
       };
     case "invalid":
       return {
         name,
         status: "fail",
-        message: `"${q.id}" is ${JSON.stringify(value)}, which is not one of its options. Use one of the option ids ${quoteIds(optionIds)} (a string, e.g. "${optionIds[0]}"), or null to leave it for later.`,
+        message: `"${q.id}" is ${describeValue(value)}, which is not one of its options. Use one of the option ids ${quoteIds(optionIds)} (a string, e.g. "${optionIds[0]}"), or null to leave it for later.`,
       };
     case "wrong":
       return {
@@ -41,10 +52,12 @@ function gradeQuestion(q: Question, answers: Record<string, unknown>): TestResul
 
 /** Keys that are neither question ids nor notes: a typo here would leave a question unanswered. */
 function unknownKeysCheck(keys: string[]): TestResult {
-  const described = keys.map((k) => {
-    const near = nearestId(k);
-    return near ? `"${k}" (did you mean "${near}"?)` : `"${k}"`;
+  const described = keys.slice(0, 10).map((k) => {
+    const near = k.length <= 80 ? nearestId(k) : undefined;
+    const shown = describeValue(k);
+    return near ? `${shown} (did you mean "${near}"?)` : shown;
   });
+  if (keys.length > 10) described.push(`and ${keys.length - 10} more`);
   return {
     name: "every key in answers.json is a question id",
     status: "fail",
@@ -102,6 +115,8 @@ function jsonProblem(text: string, err: Error, file: string): string {
 export const grader: FileGrader = {
   kind: "file",
   grade(text, file) {
+    if (Buffer.byteLength(text) > MAX_ANSWERS_BYTES)
+      throw new CannotGrade(`${path.basename(file)} is ${Math.round(Buffer.byteLength(text) / 1024)} KB: an answers file is one small JSON object of question ids and letters. Restore it with npm run lesson 1 -- --reset and answer again.`);
     let answers: Record<string, unknown>;
     try {
       answers = parseAnswers(text);

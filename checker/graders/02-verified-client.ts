@@ -97,12 +97,24 @@ export const grader: CodeGrader = {
         },
       },
       {
-        name: "returns everything the server sent back",
+        name: "returns everything the server sent back (at least the whole body)",
         why: "The response is the point of the request; it arrives in several chunks, so collect them all until the server closes.",
         async run(ctx) {
           const { response } = await goodResult(ctx);
-          if (typeof response !== "string" || !response.includes(`token: ${lab.token}`) || !response.startsWith("HTTP/1.1 200"))
-            fail({ expected: `the full HTTP response, starting "HTTP/1.1 200" and holding this run's token ${lab.token}`, got: show(response) });
+          // The raw reply (status line, headers, body) or, from https.request, the body alone:
+          // either way the whole body, in whatever line endings the learner's reading kept.
+          const body = lab.responseBody("good", goodPath);
+          const lines = (s: string) => s.replace(/\r\n/g, "\n").trimEnd();
+          if (typeof response !== "string" || !lines(response).includes(lines(body))) {
+            const headOnly = typeof response === "string" && response.startsWith("HTTP/1.1 200") && !response.includes(lab.token);
+            fail({
+              expected: `the whole reply: its body is ${show(body)} (the status line and headers before it are welcome)`,
+              got: show(response),
+              mistake: headOnly
+                ? 'The body comes in a later chunk than the status line and headers: keep collecting until the server closes (\'end\'), and do not half-close before the reply has arrived.'
+                : undefined,
+            });
+          }
         },
       },
       {
@@ -121,6 +133,15 @@ export const grader: CodeGrader = {
           await goodResult(ctx);
           const seen = seenRequest(ctx, goodPath);
           if (seen.requestLine !== `GET ${goodPath} HTTP/1.1`) fail({ expected: show(`GET ${goodPath} HTTP/1.1`), got: show(seen.requestLine) });
+        },
+      },
+      {
+        name: "ends each line of the request with CRLF (\\r\\n)",
+        why: "HTTP's grammar ends every line with CRLF; many servers forgive a bare \\n, but some (and some proxies in between) reject or misread the request.",
+        async run(ctx) {
+          await goodResult(ctx);
+          if (!seenRequest(ctx, goodPath).crlf)
+            fail({ expected: 'request lines ending in "\\r\\n", and a blank line "\\r\\n" at the end', got: 'lines ending in a bare "\\n"', mistake: 'Write "\\r\\n" after each line, e.g. `GET ${path} HTTP/1.1\\r\\nHost: ${host}\\r\\nConnection: close\\r\\n\\r\\n`.' });
         },
       },
       {

@@ -157,7 +157,10 @@ interface Exchange {
  * The grader's verifying client: trusts exactly `ca`, checks the name "localhost", sends
  * `line\n` and collects what comes back until the server closes (or time runs out).
  */
-function exchange(port: number, line: string, ca: string, closeMs = CLOSE_MS): Promise<Exchange> {
+/** How long the grader waits between the two pieces of a split line: long enough to make them two TLS records. */
+const SPLIT_PAUSE_MS = 40;
+
+function exchange(port: number, line: string, ca: string, closeMs = CLOSE_MS, split = false): Promise<Exchange> {
   return new Promise((resolve) => {
     const socket = tls.connect({ host: HOST, port, servername: NAME, ca });
     const r: Exchange = { secure: false, data: "", closed: false, timedOut: false };
@@ -182,7 +185,14 @@ function exchange(port: number, line: string, ca: string, closeMs = CLOSE_MS): P
     socket.setEncoding("utf8");
     socket.once("secureConnect", () => {
       r.secure = true;
-      socket.write(line + "\n");
+      if (!split) return void socket.write(line + "\n");
+      // Two writes a moment apart arrive as two records, two 'data' events: a line is only
+      // whole at its "\n".
+      const half = Math.ceil(line.length / 2);
+      socket.write(line.slice(0, half));
+      setTimeout(() => {
+        if (!socket.destroyed && !done) socket.write(line.slice(half) + "\n");
+      }, SPLIT_PAUSE_MS);
     });
     socket.on("data", (chunk: string) => {
       if (done) return;
@@ -455,6 +465,7 @@ function clientMistake(r: CallResult): string | undefined {
 // ---- the grader -----------------------------------------------------------------------
 
 const WHY = {
+  pieces: "A network connection is a stream of bytes, not of messages: one line can arrive in several pieces (and several lines in one), so a server reads until the delimiter.",
   files: "The server proves who it is with this certificate and its key: without them there is nothing to serve and nothing for a client to trust.",
   match: "A certificate is only a public statement; the server proves it owns it with the matching private key. A mismatched pair cannot complete a single handshake.",
   selfSigned: "A self-signed certificate is its own authority: your client can trust exactly this one certificate, with no CA involved.",
@@ -484,6 +495,8 @@ interface Session {
   lines: string[];
   first?: Exchange;
   second?: Exchange;
+  /** The line sent in two pieces. */
+  split?: Exchange;
   relayed?: Exchange;
   wire?: { toServer: Buffer; toClient: Buffer; upstreamError?: string };
   closeCall?: CallResult;
@@ -605,7 +618,7 @@ export const grader: CodeGrader = {
     // ---- the learner's server ----
     let session: Promise<Session> | undefined;
     const runSession = async (ctx: CheckContext): Promise<Session> => {
-      const s: Session = { lines: [message("first"), message("second"), message("relayed")] };
+      const s: Session = { lines: [message("first"), message("second"), message("relayed"), message("in two pieces")] };
       s.start = await ctx.call("startEchoServer", [{ certFile: files.certFile, keyFile: files.keyFile, port: 0, host: HOST }]);
       if (s.start.status !== "resolved") return s;
       s.handle = asHandle(s.start.value);
@@ -620,6 +633,7 @@ export const grader: CodeGrader = {
       const ca = fs.readFileSync(files.certFile, "utf8");
       s.first = await exchange(port, s.lines[0], ca);
       if (s.first.secure) s.second = await exchange(port, s.lines[1], ca, 1000);
+      if (s.first.secure) s.split = await exchange(port, s.lines[3], ca, 1000, true);
       const relay = await startRelay(port);
       try {
         s.relayed = await exchange(relay.port, s.lines[2], ca, 1000);
@@ -712,6 +726,23 @@ export const grader: CodeGrader = {
           if (s.second.error?.code === "ECONNREFUSED")
             fail({ expected: "the server to accept a second connection", got: "connection refused", mistake: "Your server stopped after its first client: keep it listening until close() is called." });
           expectReply(s.second, s.lines[1], files.certFile);
+        },
+      },
+      {
+        name: 'reads the whole line, up to its "\\n", when it arrives in two pieces',
+        why: WHY.pieces,
+        async run(ctx) {
+          const s = await started(ctx);
+          if (!s.split) fail({ expected: "a connection that sends its line in two pieces", got: `could not try: the first connection failed (${describeExchange(s.first!)})` });
+          const line = s.lines[3];
+          const firstPiece = line.slice(0, Math.ceil(line.length / 2));
+          if (s.split.data.startsWith(`${PREFIX}${firstPiece}`) && !s.split.data.startsWith(`${PREFIX}${line}`))
+            fail({
+              expected: show(`${PREFIX}${line}\n`),
+              got: describeExchange(s.split),
+              mistake: 'Your server answered the first piece that arrived. TCP and TLS deliver data in chunks of their own choosing: collect the chunks until one holds "\\n", then answer the whole line.',
+            });
+          expectReply(s.split, line, files.certFile);
         },
       },
       {

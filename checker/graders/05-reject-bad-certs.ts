@@ -112,13 +112,19 @@ export const grader: CodeGrader = {
         },
       },
       {
-        name: "classifyTlsError handles any value without throwing",
-        why: "A classifier runs on errors you did not foresee; if it throws, the real error is lost.",
+        name: "classifyTlsError answers any value (an unknown error, a string, undefined) with a Rejection, never throwing",
+        why: "A classifier runs on errors you did not foresee; if it throws or returns something that is not a Rejection, the real error is lost.",
         async run(ctx) {
           const results = await Promise.all(DIRECT.map((d) => ctx.call("classifyTlsError", [d.arg])));
           DIRECT.forEach((d, i) => {
             const got = expectResolved(results[i], `classifyTlsError(${d.label}) to return "${d.expected}"`);
-            if (got !== d.expected) fail({ expected: `"${d.expected}" for ${d.label}`, got: show(got) });
+            const inherited = typeof got === "function" || (got !== null && typeof got === "object");
+            if (got !== d.expected)
+              fail({
+                expected: `"${d.expected}" for ${d.label}`,
+                got: inherited ? `${typeof got === "function" ? "a function" : "an object"}, not one of the Rejection strings` : show(got),
+                mistake: inherited ? "Return one of the Rejection strings for every input; a lookup in a plain object can find members every object inherits (constructor, toString): check with Object.hasOwn(table, code), or use a Map or a switch." : undefined,
+              });
           });
         },
       },

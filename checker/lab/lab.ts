@@ -46,6 +46,8 @@ export interface SeenRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
+  /** The request's lines ended in CRLF, as HTTP wants (a bare LF is answered too, like most real servers do). */
+  crlf: boolean;
 }
 
 export interface LabOptions {
@@ -193,6 +195,9 @@ export class Lab {
     this.claim(name);
     const [leaf] = cfg.chain;
     const server = tls.createServer({
+      // A client may half-close after its request (socket.end(request)): the reply still comes,
+      // as from real servers; serveHttp ends our side once it has answered.
+      allowHalfOpen: true,
       key: leaf.keyPem,
       cert: cfg.chain.map((c) => c.pem).join(""),
       minVersion: cfg.minVersion ?? "TLSv1.2",
@@ -254,17 +259,27 @@ export class Lab {
     });
   }
 
+  /** The body a TLS endpoint answers a request for `reqPath` with (the run's token in it). */
+  responseBody(name: string, reqPath: string): string {
+    return `tls-workbook lab: ${name}\ntoken: ${this.token}\npath: ${reqPath}\n`;
+  }
+
   /** A minimal HTTP/1.1 responder: logs the request, answers, honours Connection: close. */
   private serveHttp(name: string, socket: tls.TLSSocket): void {
     let buf = "";
     let idle: NodeJS.Timeout | undefined;
+    let answering = false;
+    let clientDone = false;
     const onData = (chunk: Buffer) => {
       buf += chunk.toString("latin1");
       if (buf.length > MAX_REQUEST_BYTES) return socket.destroy();
-      const end = buf.indexOf("\r\n\r\n");
-      if (end < 0) return;
-      const head = buf.slice(0, end).split("\r\n");
-      buf = buf.slice(end + 4);
+      // The head ends at a blank line: CRLF CRLF, or (leniently, as most servers) LF LF.
+      const m = /\r?\n\r?\n/.exec(buf);
+      if (!m) return;
+      const end = m.index;
+      const crlf = !/(^|[^\r])\n/.test(buf.slice(0, end + m[0].length));
+      const head = buf.slice(0, end).split(/\r?\n/);
+      buf = buf.slice(end + m[0].length);
       const requestLine = head[0] ?? "";
       const [method = "", reqPath = ""] = requestLine.split(" ");
       const headers: Record<string, string> = {};
@@ -272,8 +287,9 @@ export class Lab {
         const i = line.indexOf(":");
         if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
       }
-      this.requests.push({ endpoint: name, servername: socket.servername ?? false, requestLine, method, path: reqPath, headers });
-      const body = `tls-workbook lab: ${name}\ntoken: ${this.token}\npath: ${reqPath}\n`;
+      this.requests.push({ endpoint: name, servername: socket.servername ?? false, requestLine, method, path: reqPath, headers, crlf });
+      answering = true;
+      const body = this.responseBody(name, reqPath);
       const close = (headers.connection ?? "").toLowerCase() === "close";
       // Head and body go out separately, a moment apart: a client must read every chunk.
       socket.write(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: ${close ? "close" : "keep-alive"}\r\n\r\n`);
@@ -281,12 +297,18 @@ export class Lab {
       idle = setTimeout(() => {
         if (socket.destroyed) return;
         socket.write(body);
-        if (close) socket.end();
+        answering = false;
+        if (close || clientDone) socket.end();
         // Without "Connection: close" an HTTP/1.1 server keeps the connection open, as real ones do.
         else idle = setTimeout(() => socket.end(), KEEP_ALIVE_IDLE_MS);
       }, BODY_DELAY_MS);
     };
     socket.on("data", onData);
+    // The client half-closed: it sends no more. Finish the reply under way, if any, then end.
+    socket.on("end", () => {
+      clientDone = true;
+      if (!answering) socket.end();
+    });
     socket.on("close", () => clearTimeout(idle));
   }
 

@@ -4,6 +4,7 @@
 // Plain JavaScript on purpose: the child starts with bare `node`, no loader, in ~50 ms.
 import { AsyncLocalStorage } from "node:async_hooks";
 import dns from "node:dns";
+import net from "node:net";
 import { syncBuiltinESMExports } from "node:module";
 import tls from "node:tls";
 import { pathToFileURL } from "node:url";
@@ -12,6 +13,18 @@ const OUTPUT_KEEP = 4096; // bytes of console output kept per call for the repor
 const OUTPUT_LIMIT = Number(process.env.TLS_WORKBOOK_OUTPUT_LIMIT) || 1024 * 1024;
 // Handles that mean the learner left a server or connection open.
 const NETWORK = new Set(["TCPServerWrap", "TCPSocketWrap", "UDPWrap"]);
+
+/**
+ * The network handles left open. A socket whose connect threw at once (a bad port, say)
+ * stays on Node's list, but it never got an OS socket (fd -1) and keeps nothing alive: not a
+ * leak, so it is left out. (Windows reports fd -1 for every socket: there the list is kept whole.)
+ */
+function openNetwork() {
+  const open = process.getActiveResourcesInfo().filter((r) => NETWORK.has(r));
+  if (process.platform === "win32" || typeof process._getActiveHandles !== "function") return open;
+  let hollow = process._getActiveHandles().filter((h) => h instanceof net.Socket && !h.remoteAddress && h._handle && h._handle.fd === -1).length;
+  return open.filter((r) => !(r === "TCPSocketWrap" && hollow-- > 0));
+}
 
 const send = process.send.bind(process);
 const realExit = process.exit.bind(process);
@@ -206,7 +219,7 @@ process.on("message", (msg) => {
     return send({ type: "hosts-set", id: msg.id });
   }
   if (msg.type === "inspect") {
-    const resources = process.getActiveResourcesInfo().filter((r) => NETWORK.has(r));
+    const resources = openNetwork();
     return send({ type: "inspected", id: msg.id, resources, generalOutput });
   }
   if (msg.type === "call") {

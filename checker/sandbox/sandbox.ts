@@ -428,7 +428,7 @@ export class Sandbox {
   }
 
   /** Network handles still open in the child (servers, sockets), after a short grace period. */
-  async openHandles(graceMs = 300): Promise<string[] | undefined> {
+  async openHandles(graceMs = 1500): Promise<string[] | undefined> {
     const deadline = Date.now() + graceMs;
     for (;;) {
       const r = await this.request({ type: "inspect" }, "inspect", 1000, () => this.failUnresponsive());
