@@ -101,6 +101,10 @@ const WRONG: Record<string, WrongCase> = {
     failing: [RESPONSE],
     says: [/collect them all until the server closes/],
   },
+  "first-label-identity": {
+    failing: ["(look-alike 1)"],
+    says: [/your client accepted a certificate for bank-\w+\.attacker-\w+\.test\. Something compares names loosely/],
+  },
   "bare-lf-request": {
     failing: [CRLF],
     says: [/got: +lines ending in a bare "\\n"/, /Write "\\r\\n" after each line/],

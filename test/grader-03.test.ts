@@ -49,6 +49,11 @@ const WRONG: Record<string, WrongCase> = {
     failing: [...BAD_CERTS, VERIFY_ON],
     says: [/NODE_TLS_REJECT_UNAUTHORIZED=0/],
   },
+  "first-label-identity": {
+    failing: ["(look-alike 1)"],
+    passing: [WRONG_HOST, EXPIRED, SELF_SIGNED],
+    says: [/your client accepted a certificate for bank-\w+\.attacker-\w+\.test\. Something compares names loosely/],
+  },
   "noop-check-server-identity": {
     failing: [WRONG_HOST, VERIFY_ON],
     passing: [EXPIRED, SELF_SIGNED],

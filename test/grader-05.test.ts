@@ -32,14 +32,18 @@ const WRONG: Record<string, WrongCase> = {
     checks: [...BROKEN_ENDPOINTS.slice(0, 6).map((e) => `(${e})`), "keeps certificate verification switched on"],
     message: /keeps certificate verification switched on\n[^]*Your code sets NODE_TLS_REJECT_UNAUTHORIZED=0/,
   },
+  "first-label-identity": {
+    checks: ["(look-alike 1)"],
+    message: /your client accepted a certificate for bank-\w+\.attacker-\w+\.test\. Something compares names loosely/,
+  },
   "noop-check-server-identity": {
-    checks: ["rejects a certificate for another name (wrong-host)", 'classifies wrong-host as "wrong-host"'],
+    checks: ["rejects a certificate for another name (wrong-host)", 'classifies wrong-host as "wrong-host"', "(look-alike 1)", "(look-alike 2)"],
     exactly: true,
     message: /Your checkServerIdentity accepts a certificate issued for another name/,
   },
   "rejects-everything": {
-    checks: ["(good)", "(tls-v1-2)", "(no-common-name)"],
-    exactly: true,
+    // and no credit for rejecting broken servers: it refuses everything
+    checks: ["(good)", "(tls-v1-2)", "(no-common-name)", "(expired)", "(look-alike 1)", "keeps certificate verification switched on"],
     message: /connects to a valid server \(good\)\nexpected: connectStrict to resolve with \{ tlsVersion: "TLSv1\.3", authorized: true \}\ngot: +it rejected with Error: certificate CN/,
   },
   "hard-coded": {

@@ -1,7 +1,7 @@
 // Lesson 02: a verified TLS client. The learner's tlsGet runs against the lab; the lab's
 // logs show what actually reached the server (SNI, request line, headers).
 import crypto from "node:crypto";
-import { acceptedBrokenMistake, expectResolved, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../grading/check.ts";
+import { acceptedBrokenMistake, expectResolved, lookalikeMistake, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../grading/check.ts";
 import type { SeenRequest } from "../lab/lab.ts";
 import { randomLabel } from "../lab/pki.ts";
 import { describeError, type CallResult } from "../sandbox/sandbox.ts";
@@ -49,17 +49,26 @@ export const grader: CodeGrader = {
       return seen;
     };
 
-    const rejects = (name: string, label: string, why: string): Check => ({
-      name: `rejects ${label} (${name})`,
+    const lookalikes = await scope.addLookalikes();
+    /** A rejection earns credit only from a client that also connects to a valid server. */
+    const connectsToGood = async (ctx: CheckContext, what: string) => {
+      const g = await callGood(ctx);
+      failIfUnwritten(g);
+      if (g.status !== "resolved") fail({ expected: `${what}, from a client that also connects to a valid server`, got: "your tlsGet does not connect to the good server either (see the first check)", mistake: "A client that refuses everything refuses broken servers too: make the good server work first." });
+    };
+    const rejects = (name: string, label: string, why: string, target?: { host: string; port: number; name: string; certName: string }): Check => ({
+      name: `rejects ${label} (${target?.name ?? name})`,
       why,
       async run(ctx) {
         const reqPath = freshPath();
-        const r = await ctx.call("tlsGet", [HOST, lab.endpoint(name).port, reqPath]);
-        if (r.status === "resolved") fail({ expected: "tlsGet to reject", got: `it resolved with ${show(r.value)}`, mistake: acceptedBrokenMistake(r, name) });
+        const r = await ctx.call("tlsGet", [target?.host ?? HOST, target?.port ?? lab.endpoint(name).port, reqPath]);
+        if (r.status === "resolved")
+          fail({ expected: "tlsGet to reject", got: `it resolved with ${show(r.value)}`, mistake: target ? lookalikeMistake(r, target.certName, target.host) : acceptedBrokenMistake(r, name) });
         failIfUnwritten(r);
         if (r.status === "broken") fail({ expected: "tlsGet to reject promptly", got: r.message, mistake: "Listen for the socket's 'error' event and reject the promise from it." });
         if (ctx.lab.requests.some((q) => q.requestLine.includes(reqPath)))
           fail({ expected: "no data sent to a server that failed verification", got: "your request reached it", mistake: "Your code sent the request before (or without) verification: write only after 'secureConnect', with verification on." });
+        await connectsToGood(ctx, "a rejection");
       },
     });
 
@@ -200,6 +209,12 @@ export const grader: CodeGrader = {
       rejects("self-signed", "a self-signed certificate", "Anyone can sign their own certificate; accepting one means accepting whoever answers."),
       rejects("expired", "an expired certificate", "An expired certificate is no longer vouched for; its key may have leaked long ago."),
       rejects("untrusted-root", "a certificate from an untrusted root", "Trust comes from the roots you chose to trust; a chain to any other root proves nothing."),
+      rejects("not-yet-valid", "a certificate that is not valid yet", "A certificate is vouched for only between its dates; one from the future is as unproven as an expired one."),
+      rejects("incomplete-chain", "a chain without its intermediate", "Without the intermediate there is no path from the leaf to a root you trust, so nothing vouches for it."),
+      rejects("tls-v1-0", "a server that only speaks TLS 1.0", "TLS 1.0 and 1.1 have known weaknesses and are switched off in every current client; a client that lowers its minimum to reach such a server gives them back."),
+      ...lookalikes.endpoints.map((l, i) =>
+        rejects("wrong-host", l.label, "A hostname check compares the whole name; a certificate that merely shares a label, a suffix or the TLD with it belongs to someone else.", { host: lookalikes.host, port: l.endpoint.port, name: `look-alike ${i + 1}`, certName: l.certName }),
+      ),
       {
         name: "rejects when nothing listens on the port (refused)",
         why: "Callers must learn that the connection failed; a promise that never settles or resolves empty hides an outage.",
@@ -217,6 +232,7 @@ export const grader: CodeGrader = {
           const calls: CallResult[] = [await callGood(ctx)];
           const off = calls.map(verificationOffMistake).find(Boolean);
           if (off) fail({ expected: "tls.connect with its default, verifying options", got: "verification switched off", mistake: off });
+          await connectsToGood(ctx, "verification that works");
         },
       },
     ];

@@ -5,7 +5,7 @@
 // of day where that zone is already on the next date, so a date printed in local time is
 // wrong on every machine.
 import crypto from "node:crypto";
-import { acceptedBrokenMistake, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../grading/check.ts";
+import { acceptedBrokenMistake, lookalikeMistake, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../grading/check.ts";
 import type { Endpoint } from "../lab/lab.ts";
 import { DAY_MS, randomLabel } from "../lab/pki.ts";
 import { describeError, type CallResult } from "../sandbox/sandbox.ts";
@@ -189,7 +189,7 @@ export const grader: CodeGrader = {
   timeoutMs: 4000,
   childEnv: { TZ: CHILD_TZ },
   async checks(env: GraderEnv): Promise<Check[]> {
-    const { lab } = env;
+    const { lab, scope } = env;
     const soonDays = randomInt(2, 27);
     const laterDays = randomInt(45, 400);
     const cases = await Promise.all([
@@ -201,8 +201,10 @@ export const grader: CodeGrader = {
 
     const inspect = (ctx: CheckContext, c: Case) =>
       ctx.shared(c.key, () => ctx.sandbox.call("inspectTls", [c.host, c.endpoint.port], { then: { fn: "formatReport", on: "resolve" } }));
-    const BAD = ["expired", "self-signed", "wrong-host"] as const;
+    const BAD = ["expired", "self-signed", "wrong-host", "not-yet-valid", "incomplete-chain", "tls-v1-0"] as const;
     const inspectBad = (ctx: CheckContext, name: (typeof BAD)[number]) => ctx.shared(name, () => ctx.sandbox.call("inspectTls", ["localhost", lab.endpoint(name).port]));
+    const lookalikes = await scope.addLookalikes();
+    const inspectLookalike = (ctx: CheckContext, i: number) => ctx.shared(`lookalike-${i}`, () => ctx.sandbox.call("inspectTls", [lookalikes.host, lookalikes.endpoints[i].endpoint.port]));
 
     /** The cases whose call resolved with an object, with their results. Fails when there are none. */
     const reports = async (ctx: CheckContext): Promise<{ c: Case; r: Resolved; report: Record<string, unknown> }[]> => {
@@ -250,14 +252,20 @@ export const grader: CodeGrader = {
       },
     });
 
-    const rejects = (name: (typeof BAD)[number], label: string, why: string): Check => ({
-      name: `rejects ${label} (${name})`,
+    const rejects = (name: (typeof BAD)[number] | number, label: string, why: string): Check => ({
+      name: `rejects ${label} (${typeof name === "number" ? `look-alike ${name + 1}` : name})`,
       why,
       async run(ctx) {
-        const r = await inspectBad(ctx, name);
-        if (r.status === "resolved") fail({ expected: "inspectTls to reject", got: `it resolved with ${show(r.value)}`, mistake: acceptedBrokenMistake(r, name) });
+        const r = await (typeof name === "number" ? inspectLookalike(ctx, name) : inspectBad(ctx, name));
+        if (r.status === "resolved")
+          fail({
+            expected: "inspectTls to reject",
+            got: `it resolved with ${show(r.value)}`,
+            mistake: typeof name === "number" ? lookalikeMistake(r, lookalikes.endpoints[name].certName, lookalikes.host) : acceptedBrokenMistake(r, name),
+          });
         failIfUnwritten(r);
         if (r.status === "broken") fail({ expected: "inspectTls to reject promptly", got: r.message, mistake: "Listen for the socket's 'error' event and reject the promise from it." });
+        await reports(ctx); // a rejection earns credit only from an inspector that also reports on valid servers
       },
     });
 
@@ -375,6 +383,10 @@ export const grader: CodeGrader = {
       rejects("expired", "an expired certificate", "An expired certificate is no longer vouched for; an inspector that reports on it as if it were fine hides the very problem it exists to find."),
       rejects("self-signed", "a self-signed certificate", "Anyone can sign their own certificate; reading fields from one you did not verify reports what an impostor chose to write."),
       rejects("wrong-host", "a certificate issued for another name", "A valid certificate for someone else's name is what an impostor would present; the hostname check is what stops it."),
+      rejects("not-yet-valid", "a certificate that is not valid yet", "A certificate is vouched for only between its dates; one from the future is as unproven as an expired one."),
+      rejects("incomplete-chain", "a chain without its intermediate", "Without the intermediate nothing links the leaf to a root you trust; reading its fields reports what nobody vouched for."),
+      rejects("tls-v1-0", "a server that only speaks TLS 1.0", "TLS 1.0 and 1.1 have known weaknesses; an inspector that lowers its minimum to reach such a server reports on a connection no current client would make."),
+      ...lookalikes.endpoints.map((l, i) => rejects(i, l.label, "A hostname check compares the whole name; a certificate that merely shares a label, a suffix or the TLD with it belongs to someone else.")),
       {
         name: "keeps certificate verification switched on",
         why: "rejectUnauthorized: false, NODE_TLS_REJECT_UNAUTHORIZED=0 or a checkServerIdentity that accepts anything keep the encryption but drop the proof of who is on the other end.",
@@ -382,6 +394,7 @@ export const grader: CodeGrader = {
           const calls = await Promise.all([...cases.map((c) => inspect(ctx, c)), ...BAD.map((b) => inspectBad(ctx, b))]);
           const off = calls.map(verificationOffMistake).find(Boolean);
           if (off) fail({ expected: "tls.connect with its default, verifying options", got: "verification switched off", mistake: off });
+          await reports(ctx); // and credit only for verification that lets valid servers through
           const wrongHost = calls[cases.length + BAD.indexOf("wrong-host")];
           if (wrongHost.status === "resolved" && wrongHost.tls.some((u) => u.customCheckServerIdentity))
             fail({ expected: "the hostname check left on", got: "a checkServerIdentity that accepted a certificate for another name", mistake: acceptedBrokenMistake(wrongHost, "wrong-host") });

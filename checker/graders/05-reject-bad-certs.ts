@@ -1,6 +1,6 @@
 // Lesson 05: a strict client and a classifier of what went wrong. The error the learner's
 // connectStrict rejected with goes straight to their classifyTlsError inside the sandbox.
-import { acceptedBrokenMistake, expectResolved, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader } from "../grading/check.ts";
+import { acceptedBrokenMistake, expectResolved, failIfUnwritten, fail, lookalikeMistake, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../grading/check.ts";
 import { describeError, type CallResult } from "../sandbox/sandbox.ts";
 
 const HOST = "localhost";
@@ -38,6 +38,30 @@ function connects(endpoint: string, version: string, label: string, why: string)
   };
 }
 
+/** A rejection earns credit only from a client that also connects to a valid server. */
+async function connectsToGood(ctx: CheckContext, what: string): Promise<void> {
+  const g = await strictCall(ctx, "good");
+  failIfUnwritten(g);
+  if (g.status !== "resolved")
+    fail({ expected: `${what}, from a client that also connects to a valid server`, got: "your connectStrict does not connect to the good server either (see the first check)", mistake: "A client that refuses everything refuses broken servers too: make the good server work first." });
+}
+
+/** A valid certificate for a name that only looks like the host must be refused, with Node's own error. */
+function rejectsLookalike(lookalikes: Awaited<ReturnType<GraderEnv["scope"]["addLookalikes"]>>, i: number): Check {
+  const l = lookalikes.endpoints[i];
+  return {
+    name: `rejects ${l.label} (look-alike ${i + 1})`,
+    why: "A hostname check compares the whole name; a certificate that merely shares a label, a suffix or the TLD with it belongs to someone else.",
+    async run(ctx) {
+      const r = await ctx.shared(`lookalike-${i}`, () => ctx.sandbox.call("connectStrict", [lookalikes.host, l.endpoint.port]));
+      if (r.status === "resolved") fail({ expected: "connectStrict to reject with ERR_TLS_CERT_ALTNAME_INVALID", got: `it resolved with ${show(r.value)}`, mistake: lookalikeMistake(r, l.certName, lookalikes.host) });
+      failIfUnwritten(r);
+      if (r.status === "broken") fail({ expected: "connectStrict to reject", got: r.message, mistake: "Listen for the socket's 'error' event and reject the promise from it." });
+      await connectsToGood(ctx, "a rejection");
+    },
+  };
+}
+
 function rejects(b: (typeof BROKEN)[number]): Check {
   return {
     name: `rejects ${b.label} (${b.endpoint})`,
@@ -55,6 +79,7 @@ function rejects(b: (typeof BROKEN)[number]): Check {
           got: describeError(e),
           mistake: verificationOffMistake(r) ?? "Reject with the error Node gave you (or keep it as `cause`): its code is what tells the caller what went wrong.",
         });
+      await connectsToGood(ctx, "a rejection");
     },
   };
 }
@@ -94,12 +119,14 @@ const DIRECT: { label: string; arg: unknown; expected: string }[] = [
 export const grader: CodeGrader = {
   kind: "code",
   timeoutMs: 4000,
-  checks(): Check[] {
+  async checks({ scope }: GraderEnv): Promise<Check[]> {
+    const lookalikes = await scope.addLookalikes();
     return [
       connects("good", "TLSv1.3", "a valid server", "A strict client is useless if it also refuses good servers."),
       connects("tls-v1-2", "TLSv1.2", "a TLS 1.2 server", "TLS 1.2 is still a safe, common protocol; refusing it would break half the internet."),
       connects("no-common-name", "TLSv1.3", "a certificate whose name is only in the SAN", "Modern certificates name the host in subjectAltName; the CN is optional and ignored for matching."),
       ...BROKEN.map(rejects),
+      ...lookalikes.endpoints.map((_, i) => rejectsLookalike(lookalikes, i)),
       ...BROKEN.map(classifies),
       {
         name: 'classifies a plain-HTTP server\'s error as "other"',
@@ -135,6 +162,7 @@ export const grader: CodeGrader = {
           const calls: CallResult[] = await Promise.all(["good", "expired", "wrong-host"].map((e) => strictCall(ctx, e)));
           const off = calls.map(verificationOffMistake).find(Boolean);
           if (off) fail({ expected: "tls.connect with its default, verifying options", got: "verification switched off", mistake: off });
+          await connectsToGood(ctx, "verification that works");
         },
       },
     ];

@@ -198,6 +198,13 @@ export function acceptedBrokenMistake(r: CallResult, endpoint: string): string {
   return "tls.connect did reject this certificate, but your function resolved anyway: let the error reach the caller (reject), don't catch it and return something else.";
 }
 
+/** What to say when a client accepted a valid certificate for a name that only looks like the host. */
+export function lookalikeMistake(r: CallResult, certName: string, host: string): string {
+  const off = verificationOffMistake(r);
+  if (off) return off;
+  return `Connecting to ${host}, your client accepted a certificate for ${certName}. Something compares names loosely: a replaced tls.checkServerIdentity (or one passed in the options) that looks at the first label, a suffix or the TLD. Leave Node's own hostname check alone: it compares the whole name.`;
+}
+
 /** Turns a Handle-carrying value into its handle, for method calls. */
 export function asHandle(v: unknown): Handle | undefined {
   return v && typeof v === "object" && "__handle" in v ? (v as Handle) : undefined;

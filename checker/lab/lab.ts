@@ -365,6 +365,28 @@ export class LabScope {
     return this.lab.addTls(name, cfg, { expect });
   }
 
+  /**
+   * Valid, trusted certificates for names that only look like `host` (a fresh name of this
+   * scope): one shares its first label, one its parent domain (and so its TLD). A client
+   * that compares names loosely (the first label, a suffix) accepts one of them; a
+   * verifying client refuses both with ERR_TLS_CERT_ALTNAME_INVALID.
+   */
+  async addLookalikes(): Promise<{ host: string; endpoints: { label: string; certName: string; endpoint: Endpoint }[] }> {
+    const host = this.hostName("bank");
+    const [first, ...parent] = host.split(".");
+    const names = [
+      { label: "a certificate for a name with the same first label", certName: `${first}.attacker-${crypto.randomBytes(2).toString("hex")}.test` },
+      { label: "a certificate for another name in the same parent domain", certName: `evil-${crypto.randomBytes(2).toString("hex")}.${parent.join(".")}` },
+    ];
+    const endpoints = await Promise.all(
+      names.map(async (n, i) => ({
+        ...n,
+        endpoint: await this.addTls(`lookalike-${i}`, { chain: [this.lab.pki.issueLeaf({ cn: n.certName, altNames: [n.certName] }), ...this.lab.pki.intermediate.chainAbove] }, "ERR_TLS_CERT_ALTNAME_INVALID"),
+      })),
+    );
+    return { host, endpoints };
+  }
+
   async addRaw(label: string, kind: Exclude<EndpointKind, "tls">, expect?: string): Promise<Endpoint> {
     const name = `${label}@${this.id}`;
     this.names.push(name);
