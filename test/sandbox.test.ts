@@ -1,6 +1,9 @@
 // Runner robustness: hostile learner files are graded as failed (or error) in bounded time,
 // the grader survives, and no port stays open.
+import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Lab } from "../checker/lab/lab.ts";
 import { failureText, gradeSource } from "./helpers.ts";
@@ -88,11 +91,15 @@ it("output that bypasses console (fs.writeSync to fd 1) is still capped", async 
 });
 
 it("an unhandled rejection is reported by the clean-up check", async () => {
-  const r = await gradeSource("2", `import { tlsGet as real } from ${JSON.stringify(new URL("../solutions/02-verified-client/exercise.ts", import.meta.url).pathname)};\n${SIGNATURE}\nexport async function tlsGet(h: string, p?: number, path?: string): Promise<TlsGetResult> { Promise.reject(new Error("forgotten")); return real(h, p, path); }`, lab, fast);
+  // A copy of the reference (importing solutions/ itself is refused, see below).
+  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-ref-")), "reference.ts");
+  fs.copyFileSync(new URL("../solutions/02-verified-client/exercise.ts", import.meta.url), copy);
+  const r = await gradeSource("2", `import { tlsGet as real } from ${JSON.stringify(copy)};\n${SIGNATURE}\nexport async function tlsGet(h: string, p?: number, path?: string): Promise<TlsGetResult> { Promise.reject(new Error("forgotten")); return real(h, p, path); }`, lab, fast);
   expect(r.status).toBe("fail");
   const cleanup = r.tests.find((t) => t.name.startsWith("leaves nothing behind"))!;
   expect(cleanup.status).toBe("fail");
   expect(cleanup.message).toMatch(/unhandled promise rejection: Error: forgotten/);
+  fs.rmSync(path.dirname(copy), { recursive: true, force: true });
 });
 
 it("a server left listening is reported, and its port is closed after grading", async () => {
@@ -130,4 +137,11 @@ it("grading leaves the lab's ports as they were and the grader's own lab closed"
   await gradeSource("2", `${SIGNATURE}\nexport async function tlsGet(): Promise<TlsGetResult> { process.exit(1); }`, undefined, fast);
   for (const port of before) expect(await isOpen(port)).toBe(true); // the shared lab is untouched
   expect(servers()).toBe(listening); // the lab started for that grading is gone
+});
+
+it("a learner file that re-exports the reference solution does not compile (self-study too, not only in a class)", async () => {
+  const solution = new URL("../solutions/05-reject-bad-certs/exercise.ts", import.meta.url).pathname;
+  const r = await gradeSource("5", `export * from ${JSON.stringify(solution)};\n`, lab, fast);
+  expect(r.status).toBe("error");
+  expect(r.message).toMatch(/cannot import ".*solutions\/05-reject-bad-certs\/exercise\.ts": it is the workbook's own solutions\/ folder/);
 });

@@ -1,6 +1,9 @@
 // Transpile the learner's TypeScript once, in the grader, so the child can run plain `node`
 // (no loader: ~50 ms to start instead of ~250 ms under tsx).
+import fs from "node:fs";
+import { isBuiltin } from "node:module";
 import path from "node:path";
+import { WORKBOOK_ROOT } from "../paths.ts";
 import type { Message, Plugin } from "esbuild";
 
 export class LearnerSyntaxError extends Error {
@@ -13,9 +16,34 @@ export class LearnerSyntaxError extends Error {
   }
 }
 
+/** The workbook's own answers and machinery: a learner's file that imports them grades someone else's code. */
+const OFF_LIMITS = ["solutions", "checker", "test"].map((d) => path.join(WORKBOOK_ROOT, d));
+
+const noReferenceImports: Plugin = {
+  name: "no-reference-imports",
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.kind === "entry-point" || args.pluginData?.checked || isBuiltin(args.path)) return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { checked: true } });
+      if (r.errors.length || !r.path) return r.errors.length ? { errors: r.errors } : undefined;
+      let real = r.path;
+      try {
+        real = fs.realpathSync(r.path);
+      } catch {
+        // esbuild found it: keep its path
+      }
+      const inside = OFF_LIMITS.find((d) => real === d || real.startsWith(d + path.sep));
+      if (inside)
+        return { errors: [{ text: `cannot import "${args.path}": it is the workbook's own ${path.basename(inside)}/ folder, and the grade must be for code you wrote (your own helper files next to the lesson are fine)` }] };
+      return r;
+    });
+  },
+};
+
 /**
  * Bundles `file` (and anything relative it imports) into `outFile` as ESM with a source map.
- * `plugins` can restrict what may be imported (the batch grader confines a submission).
+ * `plugins` can restrict what may be imported (the batch grader confines a submission);
+ * without them, importing the workbook's solutions/, checker/ or test/ is a compile error.
  */
 export async function bundleLearnerFile(file: string, outFile: string, o: { plugins?: Plugin[] } = {}): Promise<void> {
   // Loaded here, not at the top (~8 ms): the child process starts while esbuild loads.
@@ -32,7 +60,7 @@ export async function bundleLearnerFile(file: string, outFile: string, o: { plug
       logLevel: "silent",
       // Lets bundled CommonJS call require() for Node's own modules.
       banner: { js: 'import { createRequire as __twRequire } from "node:module"; const require = __twRequire(import.meta.url);' },
-      plugins: o.plugins,
+      plugins: o.plugins ?? [noReferenceImports],
     });
   } catch (err) {
     const first: Message | undefined = (err as { errors?: Message[] }).errors?.[0];
