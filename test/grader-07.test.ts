@@ -53,7 +53,7 @@ const WRONG: Record<string, WrongCase> = {
   stub: { failing: [ANSWER, ...IDEAS], says: [/got: +only the TODO stub/, /got: +no answer yet/] },
   "forty-words": { failing: [WORDS], passing: [ENC_ID, ALTERNATIVE, SWITCH], says: [/got: +37 words/, /too few sentences/] },
   "keyword-list": { failing: [SENTENCES], passing: [WORDS], says: [/got: +0 full sentences/, /list of terms separated by commas/] },
-  "bullet-list": { failing: [SENTENCES], says: [/0% of your words are in running sentences, most of the rest in a list/, /bulleted or numbered list/] },
+  "bullet-list": { failing: [SENTENCES], says: [/\d+% of your words are in running sentences, most of the rest in a list/, /bulleted or numbered list/] },
   "no-alternative": { failing: [ALTERNATIVE], passing: [ENC_ID, ATTACKER, ACTION, SWITCH, SENTENCES], says: [/got: +no alternative/, /what to do instead for their self-signed server/] },
   "recommends-switch": {
     failing: [ALTERNATIVE],
