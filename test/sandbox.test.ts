@@ -145,3 +145,14 @@ it("a learner file that re-exports the reference solution does not compile (self
   expect(r.status).toBe("error");
   expect(r.message).toMatch(/cannot import ".*solutions\/05-reject-bad-certs\/exercise\.ts": it is the workbook's own solutions\/ folder/);
 });
+
+it.runIf(process.platform === "linux")("a server the learner's code hides from the harness is still found: on Linux the kernel's view decides", async () => {
+  const port = await freePort();
+  const r = await gradeSource(
+    "2",
+    `import net from "node:net";\nnet.createServer().listen(${port}, "127.0.0.1");\n// Hide it from anything in this process that asks:\nprocess.getActiveResourcesInfo = () => [];\n(process as any)._getActiveHandles = () => [];\n${SIGNATURE}\nexport async function tlsGet(): Promise<TlsGetResult> { throw new Error("no"); }`,
+    lab,
+    fast,
+  );
+  expect(r.tests.find((t) => t.name.startsWith("leaves nothing behind"))!.message).toMatch(/1 server\(s\) still listening/);
+});

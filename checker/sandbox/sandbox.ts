@@ -427,9 +427,24 @@ export class Sandbox {
     await this.request({ type: "hosts", hosts }, "hosts", 2000, () => this.failUnresponsive());
   }
 
-  /** Network handles still open in the child (servers, sockets), after a short grace period. */
+  /**
+   * Network handles still open in the child (servers, sockets), after a short grace period.
+   * On Linux the kernel's view of the child's TCP sockets decides (the child's own code could
+   * lie about itself: it runs the learner's code); elsewhere the harness reports them.
+   */
   async openHandles(graceMs = 1500): Promise<string[] | undefined> {
     const deadline = Date.now() + graceMs;
+    const pid = this.child?.pid;
+    if (pid !== undefined && kernelSockets(pid)) {
+      for (;;) {
+        if (this.dead) return undefined;
+        const k = kernelSockets(pid);
+        if (!k) return undefined;
+        const open = [...Array<string>(k.listening).fill("TCPServerWrap"), ...Array<string>(k.connected).fill("TCPSocketWrap")];
+        if (open.length === 0 || Date.now() >= deadline) return open;
+        await new Promise((res) => setTimeout(res, 5));
+      }
+    }
     for (;;) {
       const r = await this.request({ type: "inspect" }, "inspect", 1000, () => this.failUnresponsive());
       if (r.type !== "inspected") return undefined;
@@ -465,6 +480,49 @@ export class Sandbox {
     this.pending.clear();
     if (this.workDir) fs.rmSync(this.workDir, { recursive: true, force: true });
   }
+}
+
+/** TCP states in /proc/net/tcp that hold nothing of the process any more (TIME_WAIT, CLOSE). */
+const GONE_STATES = new Set(["06", "07"]);
+
+/**
+ * The TCP sockets process `pid` holds, as Linux sees them: its file descriptors that are
+ * sockets, looked up in its network namespace's TCP tables. A socket whose connect threw at
+ * once never got a descriptor, so it is (rightly) not here. Undefined off Linux or when /proc
+ * cannot be read.
+ */
+export function kernelSockets(pid: number): { listening: number; connected: number } | undefined {
+  if (process.platform !== "linux") return undefined;
+  const inodes = new Set<string>();
+  try {
+    for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) inodes.add(m[1]);
+      } catch {
+        // closed meanwhile
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  let listening = 0;
+  let connected = 0;
+  for (const table of ["tcp", "tcp6"]) {
+    let text: string;
+    try {
+      text = fs.readFileSync(`/proc/${pid}/net/${table}`, "utf8");
+    } catch {
+      continue; // no IPv6 on this machine
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 10 || !inodes.has(f[9]) || GONE_STATES.has(f[3])) continue;
+      if (f[3] === "0A") listening++;
+      else connected++;
+    }
+  }
+  return { listening, connected };
 }
 
 /** The command-line flags for the permission model: the harness and the transpiled file, plus what the options allow. */
