@@ -32,6 +32,11 @@ const WRONG: Record<string, WrongCase> = {
     checks: [...BROKEN_ENDPOINTS.slice(0, 6).map((e) => `(${e})`), "keeps certificate verification switched on"],
     message: /keeps certificate verification switched on\n[^]*Your code sets NODE_TLS_REJECT_UNAUTHORIZED=0/,
   },
+  "type-error": {
+    checks: ["type-checks without errors"],
+    exactly: true,
+    message: /type-error\.ts:\d+:\d+: TS2322: Type 'boolean' is not assignable to type 'true'\./,
+  },
   "first-label-identity": {
     checks: ["(look-alike 1)"],
     message: /your client accepted a certificate for bank-\w+\.attacker-\w+\.test\. Something compares names loosely/,

@@ -107,3 +107,24 @@ it("close() frees every port", async () => {
     expect(code).toBe("ECONNREFUSED");
   }
 });
+
+it("the refused endpoint stays refused: its port is outside the range later servers are given", async () => {
+  const l = await Lab.start({ only: ["refused"] });
+  try {
+    const port = l.endpoint("refused").port;
+    expect(port).toBeGreaterThanOrEqual(20000);
+    expect(port).toBeLessThan(32768);
+    const servers = await Promise.all(
+      Array.from({ length: 100 }, () => new Promise<net.Server>((resolve) => { const s = net.createServer().listen(0, "127.0.0.1", () => resolve(s)); })),
+    );
+    try {
+      expect(servers.map((s) => (s.address() as net.AddressInfo).port)).not.toContain(port);
+      const code = await new Promise<string | undefined>((resolve) => net.connect(port, "127.0.0.1").once("error", (e: NodeJS.ErrnoException) => resolve(e.code)).once("connect", () => resolve("connected")));
+      expect(code).toBe("ECONNREFUSED");
+    } finally {
+      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    }
+  } finally {
+    await l.close();
+  }
+});

@@ -9,6 +9,7 @@ import type { Lesson } from "../manifest.ts";
 import { errorResult, overallStatus, type LessonResult, type TestResult } from "../report/results.ts";
 import { LearnerSyntaxError } from "../sandbox/bundle.ts";
 import { describeProblem, LearnerLoadError, Sandbox, type SandboxOptions } from "../sandbox/sandbox.ts";
+import { typeCheck, type TypeCheck } from "../sandbox/typecheck.ts";
 import { CannotGrade, formatFailure, runChecks, type CodeGrader, type FileGrader, type GraderEnv } from "./check.ts";
 import { loadGrader } from "../graders/index.ts";
 import type { LiveOverrides } from "../live/targets.ts";
@@ -79,6 +80,8 @@ async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: Gr
   // folder, where graders put the files they hand to the learner's code (lesson 04's caFile).
   const permissions = o.sandbox?.permissions && { ...o.sandbox.permissions, read: [...o.sandbox.permissions.read, workDir] };
   const starting = Sandbox.start({ file, trustBundleFile: lab.trustBundleFile, timeoutMs: grader.timeoutMs, extraEnv: grader.childEnv, ...o.sandbox, ...(permissions ? { permissions } : {}) });
+  // TypeScript's checker runs alongside, in its own process (imports not followed in a class).
+  const typed = typeCheck(file, { workDir, confined: Boolean(o.sandbox?.permissions), signal: o.sandbox?.signal });
   // Live checks load only with --live: no DNS lookup, no extra module otherwise. Their probe
   // of the first live target runs while the offline checks do.
   const live = liveModule?.startLive(lesson.id, { overrides: liveTargets, extraCaFile: lab.trustBundleFile });
@@ -98,6 +101,7 @@ async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: Gr
     if (Object.keys(scope.hosts).length) await sandbox!.setHosts(scope.hosts);
     let tests = await runChecks(checks, lab, sandbox!);
     tests.push(await cleanupCheck(sandbox!));
+    tests.push(typeCheckResult(await typed, file));
     // A stub "keeps verification on" and "leaves nothing behind" only because it does
     // nothing: no credit until some of the learner's own code has run.
     if (sandbox!.onlyStubsRan) tests = tests.map((t) => (t.status === "pass" ? { name: t.name, status: "fail", message: STUB_NOTHING_YET } : t));
@@ -108,8 +112,28 @@ async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: Gr
   } finally {
     live?.close();
     await Promise.all([sandbox?.close(), o.lab ? scope.close() : lab.close()]);
+    await typed.catch(() => undefined); // it writes in workDir: done before that goes
     fs.rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+const TYPE_CHECK = "type-checks without errors (TypeScript, strict)";
+
+/** The learner's own type errors, file:line:col and TypeScript's message: a lesson with any is not done. */
+function typeCheckResult(t: TypeCheck, file: string): TestResult {
+  if (t.kind === "unavailable") return { name: TYPE_CHECK, status: "skip", message: `not checked: ${t.reason}` };
+  if (t.diagnostics.length === 0) return { name: TYPE_CHECK, status: "pass" };
+  const shown = path.relative(process.cwd(), file) || file;
+  const lines = t.diagnostics.slice(0, 5).map((d) => `${shown}:${d.line}:${d.column}: ${d.code}: ${d.message}`);
+  if (t.diagnostics.length > 5) lines.push(`… and ${t.diagnostics.length - 5} more`);
+  return {
+    name: TYPE_CHECK,
+    status: "fail",
+    message: formatFailure(
+      { expected: "no type errors", got: `${t.diagnostics.length} type error${t.diagnostics.length === 1 ? "" : "s"}:\n${lines.join("\n")}`, mistake: "Fix each one at the line shown (your editor underlines the same errors)." },
+      "A type error is a bug the compiler found for free: code that does not type-check may run today and break on the next input.",
+    ),
+  };
 }
 
 const STUB_NOTHING_YET = 'not checked yet: every function you were asked to write is still the stub (it throws "not implemented").';

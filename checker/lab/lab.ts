@@ -63,6 +63,8 @@ export interface LabOptions {
 const KEEP_ALIVE_IDLE_MS = 1500;
 const MAX_REQUEST_BYTES = 16 * 1024;
 const BODY_DELAY_MS = 10;
+/** Where a "refused" port is picked: below the ports systems hand out for listen(0). */
+const QUIET_PORTS = { low: 20000, high: 32000 };
 
 export class Lab {
   readonly pki = new Pki();
@@ -220,8 +222,7 @@ export class Lab {
     this.claim(name);
     const endpoint: Endpoint = { name, host: LAB_HOST, port: 0, kind, expect: o.expect ?? "reject" };
     if (kind === "refused") {
-      // A port that was free a moment ago and that nothing listens on now.
-      endpoint.port = o.port || (await this.listen(name, net.createServer(), 0, false));
+      endpoint.port = o.port || (await this.quietPort(name));
     } else {
       const server = net.createServer((socket) => {
         this.track(name, socket);
@@ -242,6 +243,24 @@ export class Lab {
     set.add(socket);
     socket.on("error", () => {});
     socket.on("close", () => set.delete(socket));
+  }
+
+  /**
+   * A port that nothing listens on, and that no server of this lab (or any program asking
+   * for "any free port") will be given later: below every system's range for those
+   * (Linux from 32768, macOS and Windows from 49152). A port found free and released in that
+   * range comes back to the next server that asks, which then answers "refused" with TLS.
+   */
+  private async quietPort(name: string): Promise<number> {
+    for (let i = 0; i < 50; i++) {
+      const port = QUIET_PORTS.low + crypto.randomInt(QUIET_PORTS.high - QUIET_PORTS.low);
+      try {
+        return await this.listen(name, net.createServer(), port, false);
+      } catch {
+        // in use: try another
+      }
+    }
+    return this.listen(name, net.createServer(), 0, false);
   }
 
   private listen(name: string, server: net.Server, port: number, keep = true): Promise<number> {
