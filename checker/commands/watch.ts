@@ -14,6 +14,7 @@ import { Writable } from "node:stream";
 import { learnerFile } from "../grading/grade.ts";
 import { Lab } from "../lab/lab.ts";
 import { dropSpareChild } from "../sandbox/sandbox.ts";
+import { prefetchTypeCheck } from "../sandbox/typecheck.ts";
 import type { Lesson } from "../manifest.ts";
 import { countPassed, type LessonResult } from "../report/results.ts";
 import { colors } from "../report/terminal.ts";
@@ -248,6 +249,7 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
     }
     clearTimeout(debounce);
     debounce = setTimeout(() => want("changed"), debounceMs);
+    if (lesson.kind === "code") prefetchTypeCheck(file); // the type check need not wait for the debounce
   }
 
   function cannotWatch(err: unknown): void {

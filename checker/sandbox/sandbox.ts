@@ -263,7 +263,7 @@ export class Sandbox {
       }, this.opts.loadTimeoutMs ?? 10000);
       transpiled.then(
         () => {
-          if (this.child.connected) this.child.send({ type: "load", file: bundle });
+          if (this.child.connected) this.child.send({ type: "load", file: bundle }, () => {}); // a child gone meanwhile is reported by its exit
         },
         (err) => {
           clearTimeout(loadTimer);
@@ -378,10 +378,12 @@ export class Sandbox {
       const p: Pending = { resolve, label };
       p.timer = setTimeout(() => onTimeout(id), timeoutMs);
       this.pending.set(id, p);
+      const gone = () => this.fail({ status: "broken", reason: "crash", message: "the process running your code is gone" });
       try {
-        this.child.send({ ...msg, id });
+        // With a callback, a pipe that broke meanwhile (EPIPE) is reported here, not thrown later.
+        this.child.send({ ...msg, id }, (err) => err && gone());
       } catch {
-        this.fail({ status: "broken", reason: "crash", message: "the process running your code is gone" });
+        gone();
       }
     });
   }
