@@ -106,6 +106,10 @@ const WRONG: Record<string, WrongCase> = {
     exactly: true,
     says: [/with warnDays \d+\ngot: +\{"grade":"PASS"[^\n]*\nYour checker graded it as if warnDays were 30: use opts\.warnDays/],
   },
+  "fails-everything": {
+    failing: [fails("expired"), fails("same-first-label")],
+    says: [/FAIL for every target, the valid ones too/],
+  },
   "hard-coded": {
     failing: [WARN, THRESHOLD, DAYS, VERSION, ...ALL_BROKEN, SILENT_ONE, TEN, WARN_DAYS, DEFAULT],
     says: [/Your tlsHealth never called tls\.connect: grades must come from real connections/],

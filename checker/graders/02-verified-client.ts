@@ -212,6 +212,7 @@ export const grader: CodeGrader = {
       rejects("not-yet-valid", "a certificate that is not valid yet", "A certificate is vouched for only between its dates; one from the future is as unproven as an expired one."),
       rejects("incomplete-chain", "a chain without its intermediate", "Without the intermediate there is no path from the leaf to a root you trust, so nothing vouches for it."),
       rejects("tls-v1-0", "a server that only speaks TLS 1.0", "TLS 1.0 and 1.1 have known weaknesses and are switched off in every current client; a client that lowers its minimum to reach such a server gives them back."),
+      rejects("tls-v1-1", "a server that only speaks TLS 1.1", "TLS 1.1 was retired with 1.0; a client that still accepts it can be talked down to it."),
       ...lookalikes.endpoints.map((l, i) =>
         rejects("wrong-host", l.label, "A hostname check compares the whole name; a certificate that merely shares a label, a suffix or the TLD with it belongs to someone else.", { host: lookalikes.host, port: l.endpoint.port, name: `look-alike ${i + 1}`, certName: l.certName }),
       ),

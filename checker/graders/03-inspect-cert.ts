@@ -201,7 +201,7 @@ export const grader: CodeGrader = {
 
     const inspect = (ctx: CheckContext, c: Case) =>
       ctx.shared(c.key, () => ctx.sandbox.call("inspectTls", [c.host, c.endpoint.port], { then: { fn: "formatReport", on: "resolve" } }));
-    const BAD = ["expired", "self-signed", "wrong-host", "not-yet-valid", "incomplete-chain", "tls-v1-0"] as const;
+    const BAD = ["expired", "self-signed", "wrong-host", "not-yet-valid", "incomplete-chain", "tls-v1-0", "tls-v1-1"] as const;
     const inspectBad = (ctx: CheckContext, name: (typeof BAD)[number]) => ctx.shared(name, () => ctx.sandbox.call("inspectTls", ["localhost", lab.endpoint(name).port]));
     const lookalikes = await scope.addLookalikes();
     const inspectLookalike = (ctx: CheckContext, i: number) => ctx.shared(`lookalike-${i}`, () => ctx.sandbox.call("inspectTls", [lookalikes.host, lookalikes.endpoints[i].endpoint.port]));
@@ -386,6 +386,7 @@ export const grader: CodeGrader = {
       rejects("not-yet-valid", "a certificate that is not valid yet", "A certificate is vouched for only between its dates; one from the future is as unproven as an expired one."),
       rejects("incomplete-chain", "a chain without its intermediate", "Without the intermediate nothing links the leaf to a root you trust; reading its fields reports what nobody vouched for."),
       rejects("tls-v1-0", "a server that only speaks TLS 1.0", "TLS 1.0 and 1.1 have known weaknesses; an inspector that lowers its minimum to reach such a server reports on a connection no current client would make."),
+      rejects("tls-v1-1", "a server that only speaks TLS 1.1", "TLS 1.1 was retired with 1.0; an inspector that still connects to it reports on a connection no current client would make."),
       ...lookalikes.endpoints.map((l, i) => rejects(i, l.label, "A hostname check compares the whole name; a certificate that merely shares a label, a suffix or the TLD with it belongs to someone else.")),
       {
         name: "keeps certificate verification switched on",

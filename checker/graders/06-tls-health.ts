@@ -334,6 +334,9 @@ export const grader: CodeGrader = {
         const t = broken.get(b.key)!;
         const x = resultFor(results, mainTargets, t);
         if (x.grade !== "FAIL") fail({ expected: `FAIL for ${t.label}`, got: brief(x), mistake: brokenGradeMistake(r, b.key, x) });
+        // A FAIL is credit only from a checker that lets valid servers through too.
+        if (!mainValid.some((v) => resultFor(results, mainTargets, v).grade !== "FAIL"))
+          fail({ expected: `FAIL for ${t.label}, from a checker that grades valid servers PASS or WARN`, got: "FAIL for every target, the valid ones too (see their checks)", mistake: "A checker that fails everything also fails the broken servers: make the valid ones pass first." });
       },
     });
 
