@@ -91,7 +91,7 @@ describe.concurrent("npm run health: what cannot run is one line on stderr and e
   });
 
   it("the learner's file is still the stub", async () => {
-    const stub = path.join(WORKBOOK_ROOT, "lessons/06-tls-health/exercise.ts");
+    const stub = path.join(WORKBOOK_ROOT, "stubs/06-tls-health/exercise.ts");
     const r = await health("--file", stub, at("good"));
     expect(r.exitCode).toBe(2);
     expect(oneLine(r.stderr), r.stderr).toBe(true);

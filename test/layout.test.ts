@@ -17,3 +17,17 @@ it("stubs/ holds exactly the learner files, nothing else", () => {
   const stubs = fs.readdirSync(path.join(WORKBOOK_ROOT, "stubs")).flatMap((id) => fs.readdirSync(path.join(WORKBOOK_ROOT, "stubs", id)).map((f) => `${id}/${f}`));
   expect(stubs.sort()).toEqual(LESSONS.flatMap((l) => l.files.map((f) => `${l.id}/${f}`)).sort());
 });
+
+it("no test reads the learner's own files in lessons/: npm test passes in a copy where every lesson is solved", () => {
+  const dir = path.join(WORKBOOK_ROOT, "test");
+  const offenders: string[] = [];
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+    fs.readFileSync(path.join(dir, f), "utf8")
+      .split("\n")
+      .forEach((line, i) => {
+        // The workbook's root joined with lessons/ and a learner file: use stubs/ or solutions/ instead.
+        if (/(WORKBOOK_ROOT|\bROOT)\b[^;]*["'`/]lessons\b/.test(line) && /exercise\.ts|answers?\.json|answer\.md|files\[0\]/.test(line)) offenders.push(`${f}:${i + 1}: ${line.trim()}`);
+      });
+  }
+  expect(offenders).toEqual([]);
+});

@@ -431,28 +431,26 @@ export class Sandbox {
 
   /**
    * Network handles still open in the child (servers, sockets), after a short grace period.
-   * On Linux the kernel's view of the child's TCP sockets decides (the child's own code could
-   * lie about itself: it runs the learner's code); elsewhere the harness reports them.
+   * The harness reports them while they close; then, on Linux, the kernel's view of the
+   * child's TCP sockets has the last word, read once (the child's own code could lie about
+   * itself: it runs the learner's code). Elsewhere the harness's report stands.
    */
   async openHandles(graceMs = 1500): Promise<string[] | undefined> {
     const deadline = Date.now() + graceMs;
-    const pid = this.child?.pid;
-    if (pid !== undefined && kernelSockets(pid)) {
-      for (;;) {
-        if (this.dead) return undefined;
-        const k = kernelSockets(pid);
-        if (!k) return undefined;
-        const open = [...Array<string>(k.listening).fill("TCPServerWrap"), ...Array<string>(k.connected).fill("TCPSocketWrap")];
-        if (open.length === 0 || Date.now() >= deadline) return open;
-        await new Promise((res) => setTimeout(res, 5));
-      }
-    }
+    let reported: string[] | undefined;
     for (;;) {
       const r = await this.request({ type: "inspect" }, "inspect", 1000, () => this.failUnresponsive());
-      if (r.type !== "inspected") return undefined;
-      if (r.resources.length === 0 || Date.now() >= deadline) return r.resources;
+      if (r.type !== "inspected") break;
+      reported = r.resources as string[];
+      if (reported.length === 0 || Date.now() >= deadline) break;
       await new Promise((res) => setTimeout(res, 5)); // a socket that is closing is usually gone within ms
     }
+    const pid = this.child?.pid;
+    const k = pid !== undefined && !this.dead ? kernelSockets(pid) : undefined;
+    if (!k) return reported;
+    const tcp = (reported ?? []).filter((h) => h === "TCPServerWrap" || h === "TCPSocketWrap");
+    if (k.listening + k.connected <= tcp.length) return reported;
+    return [...Array<string>(k.listening).fill("TCPServerWrap"), ...Array<string>(k.connected).fill("TCPSocketWrap"), ...(reported ?? []).filter((h) => h === "UDPWrap")];
   }
 
   /** The child's process id. */
