@@ -105,6 +105,14 @@ const WRONG: Record<string, WrongCase> = {
     failing: ["(look-alike 1)"],
     says: [/your client accepted a certificate for bank-\w+\.attacker-\w+\.test\. Something compares names loosely/],
   },
+  "lowered-min-version": {
+    failing: ["(tls-v1-0)", "(tls-v1-1)"],
+    says: [/expected: tlsGet to reject/],
+  },
+  "getter-hides-switch": {
+    failing: ["(not-yet-valid)", "(incomplete-chain)"],
+    says: [/expected: tlsGet to reject/],
+  },
   "bare-lf-request": {
     failing: [CRLF],
     says: [/got: +lines ending in a bare "\\n"/, /Write "\\r\\n" after each line/],
