@@ -184,9 +184,9 @@ describe("the table", () => {
     const lines = text.split("\n");
     expect(lines[0]).toMatch(/^student\s+01\s+02\s+03\s+04\s+05\s+06\s+07\s+lessons\s+checks$/);
     const row = (name: string) => lines.find((l) => l.startsWith(`${name} `))!;
-    expect(row("ada")).toMatch(/✔ 13\/13\s+✔ 26\/26\[1\]/);
+    expect(row("ada")).toMatch(/✔ 13\/13\s+✔ 28\/28\[1\]/);
     expect(row("ada")).toMatch(/\s6\/7\s+\d+\/\d+$/);
-    expect(row("bob")).toMatch(/✘ 0\/13\s+✘ 0\/26/); // an untouched stub earns no check
+    expect(row("bob")).toMatch(/✘ 0\/13\s+✘ 0\/28/); // an untouched stub earns no check
     expect(row("bob")).toMatch(/\s0\/7\s+\d+\/\d+$/);
     expect(row("cy")).toMatch(/! —/);
     // A lesson that could not be graded still counts its checks in the total.
@@ -333,8 +333,8 @@ describe("npm run grade", () => {
     expect(r.stderr).toMatch(/^\[1\/2\] student-0\d: /m);
     expect(r.stderr).toMatch(/^\[2\/2\] student-0\d: /m);
     expect(r.stdout).toMatch(/^student\s+01\s+02\s+lessons\s+checks$/m);
-    expect(r.stdout).toMatch(/^student-01\s+✔ 13\/13\s+✔ 26\/26\[1\]\s+2\/2\s+39\/39$/m);
-    expect(r.stdout).toMatch(/^student-02\s+✘ 0\/13\s+✘ \d+\/26\s+0\/2\s+\d+\/39$/m);
+    expect(r.stdout).toMatch(/^student-01\s+✔ 13\/13\s+✔ 28\/28\[1\]\s+2\/2\s+41\/41$/m);
+    expect(r.stdout).toMatch(/^student-02\s+✘ 0\/13\s+✘ \d+\/28\s+0\/2\s+\d+\/41$/m);
     expect(r.stdout).toMatch(/\[1\] student-01: lesson 02 identical to the reference solution/);
     expect(fs.readdirSync(out).sort()).toEqual(expect.arrayContaining(["results.json"]));
   }, 60_000);

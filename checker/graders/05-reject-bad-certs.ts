@@ -114,6 +114,7 @@ const DIRECT: { label: string; arg: unknown; expected: string }[] = [
   { label: "an error it does not know", arg: { __error: { message: "something else went wrong" } }, expected: "other" },
   { label: "a string", arg: "boom", expected: "other" },
   { label: "undefined", arg: undefined, expected: "other" },
+  { label: "null", arg: null, expected: "other" },
 ];
 
 export const grader: CodeGrader = {

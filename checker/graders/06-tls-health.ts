@@ -82,6 +82,8 @@ const BROKEN: { key: string; label: string; why: string }[] = [
   { key: "wrong-host", label: "a certificate for another name", why: "A certificate for another name is what a misrouted site or an impostor presents; clients refuse it." },
   { key: "same-first-label", label: "a valid certificate for a name with the same first label", why: "A hostname check compares the whole name: bank.attacker.test is not bank.example.test, though a checker that looks at the first label thinks so." },
   { key: "same-parent-domain", label: "a valid certificate for another name in the same parent domain", why: "A hostname check compares the whole name: a certificate for a neighbour in the same domain (or TLD) is still someone else's." },
+  { key: "parent-domain", label: "a valid certificate for the parent domain itself", why: "A certificate for example.test does not cover bank.example.test: a check that the host merely ends with the name lets its owner answer for every subdomain." },
+  { key: "name-suffix", label: "a valid certificate for a name that ends with the host's name", why: "evilbank.example is not bank.example: a check with endsWith lets anyone who registers a longer name in." },
   { key: "self-signed", label: "a self-signed certificate", why: "Nobody vouches for a self-signed certificate: no client that verifies will connect." },
   { key: "untrusted-root", label: "a chain to an untrusted root", why: "A chain that ends in a root nobody trusts proves nothing; real clients refuse it." },
   { key: "tls-v1-0", label: "a server that only speaks TLS 1.0", why: "TLS 1.0 was retired in 2021 for known weaknesses; modern clients refuse it, so the site is effectively down for them." },
@@ -123,10 +125,12 @@ async function serveBroken(env: GraderEnv, key: string, name = key): Promise<Tar
       break;
     }
     case "same-first-label":
-    case "same-parent-domain": {
+    case "same-parent-domain":
+    case "name-suffix":
+    case "parent-domain": {
       host = scope.hostName("bank");
       const [first, ...parent] = host.split(".");
-      const other = key === "same-first-label" ? `${first}.${randomLabel("attacker")}.test` : `${randomLabel("evil")}.${parent.join(".")}`;
+      const other = key === "same-first-label" ? `${first}.${randomLabel("attacker")}.test` : key === "name-suffix" ? `evil${host}` : key === "parent-domain" ? parent.join(".") : `${randomLabel("evil")}.${parent.join(".")}`;
       cfg = { chain: chained(pki.issueLeaf({ cn: other, altNames: [other] })) };
       detail = `issued for ${other}, a name that only looks like ${host}`;
       break;
@@ -244,7 +248,7 @@ function brokenGradeMistake(r: CallResult, key: string, x: Record<string, unknow
   if (key === "wrong-host" && r.tls.some((u) => u.customCheckServerIdentity))
     return "Your checkServerIdentity accepts a certificate issued for another name: it switches the hostname check off. Leave it out.";
   if (r.tls.length === 0) return NEVER_CONNECTED;
-  if (key === "same-first-label" || key === "same-parent-domain")
+  if (key === "same-first-label" || key === "same-parent-domain" || key === "name-suffix" || key === "parent-domain")
     return "Your checker accepted a certificate for a name that only looks like the host. Something compares names loosely: a replaced tls.checkServerIdentity (or one in the options) that looks at the first label, a suffix or the TLD. Leave Node's own hostname check alone: it compares the whole name.";
   return "Any error from the connection or the handshake (the socket's 'error' event) is a FAIL.";
 }

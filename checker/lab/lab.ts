@@ -386,8 +386,9 @@ export class LabScope {
 
   /**
    * Valid, trusted certificates for names that only look like `host` (a fresh name of this
-   * scope): one shares its first label, one its parent domain (and so its TLD). A client
-   * that compares names loosely (the first label, a suffix) accepts one of them; a
+   * scope): one shares its first label, one its parent domain (and so its TLD), one ends with
+   * the whole host name, one is the parent domain itself (the host ends with it). A client that compares names loosely (the first label, a suffix,
+   * endsWith) accepts one of them; a
    * verifying client refuses both with ERR_TLS_CERT_ALTNAME_INVALID.
    */
   async addLookalikes(): Promise<{ host: string; endpoints: { label: string; certName: string; endpoint: Endpoint }[] }> {
@@ -396,6 +397,8 @@ export class LabScope {
     const names = [
       { label: "a certificate for a name with the same first label", certName: `${first}.attacker-${crypto.randomBytes(2).toString("hex")}.test` },
       { label: "a certificate for another name in the same parent domain", certName: `evil-${crypto.randomBytes(2).toString("hex")}.${parent.join(".")}` },
+      { label: "a certificate for a name that ends with the host's name", certName: `evil${host}` },
+      { label: "a certificate for the parent domain, whose name the host ends with", certName: parent.join(".") },
     ];
     const endpoints = await Promise.all(
       names.map(async (n, i) => ({

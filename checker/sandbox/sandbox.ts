@@ -378,12 +378,12 @@ export class Sandbox {
       const p: Pending = { resolve, label };
       p.timer = setTimeout(() => onTimeout(id), timeoutMs);
       this.pending.set(id, p);
-      const gone = () => this.fail({ status: "broken", reason: "crash", message: "the process running your code is gone" });
       try {
-        // With a callback, a pipe that broke meanwhile (EPIPE) is reported here, not thrown later.
-        this.child.send({ ...msg, id }, (err) => err && gone());
+        // With a callback, a pipe that broke meanwhile (EPIPE) is not thrown later as an uncaught
+        // error; the child's exit, which follows, says why it went (process.exit, a crash).
+        this.child.send({ ...msg, id }, () => {});
       } catch {
-        gone();
+        this.fail({ status: "broken", reason: "crash", message: "the process running your code is gone" });
       }
     });
   }
