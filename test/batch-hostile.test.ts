@@ -115,7 +115,7 @@ beforeAll(async () => {
   student(
     "writes-outside",
     hostile05(
-      `return [tryWrite(${JSON.stringify(path.join(outsideDir, "pwned.txt"))}), tryWrite(${JSON.stringify(path.join(classDir, "writes-outside", "pwned.txt"))}), tryWrite(${JSON.stringify(path.join(classDir, "good", "pwned.txt"))}), tryWrite("inside-my-copy.txt")];`,
+      `return [tryWrite(${JSON.stringify(path.join(outsideDir, "pwned.txt"))}), tryWrite(${JSON.stringify(path.join(classDir, "writes-outside", "pwned.txt"))}), tryWrite(${JSON.stringify(path.join(classDir, "good", "pwned.txt"))}), tryWrite("inside-my-copy.txt"), tryWrite(hpath.join(process.env.HOME ?? ".", "in-my-home.txt"))];`,
     ),
   );
   student(
@@ -198,8 +198,8 @@ describe("a batch with hostile submissions", () => {
     expect(JSON.stringify(result)).not.toContain(TOKEN);
   });
 
-  it("cannot write outside its copy (it can inside), and the originals stay as they were", () => {
-    expect(seen("writes-outside")).toEqual(["DENIED:ERR_ACCESS_DENIED", "DENIED:ERR_ACCESS_DENIED", "DENIED:ERR_ACCESS_DENIED", "WROTE"]);
+  it("cannot write outside its private HOME (not even its own copy's lessons), and the originals stay as they were", () => {
+    expect(seen("writes-outside")).toEqual(["DENIED:ERR_ACCESS_DENIED", "DENIED:ERR_ACCESS_DENIED", "DENIED:ERR_ACCESS_DENIED", "DENIED:ERR_ACCESS_DENIED", "WROTE"]);
     expect(fs.existsSync(path.join(outsideDir, "pwned.txt"))).toBe(false);
     expect(fs.existsSync(path.join(classDir, "writes-outside", "pwned.txt"))).toBe(false);
     expect(fs.existsSync(path.join(classDir, "good", "pwned.txt"))).toBe(false);

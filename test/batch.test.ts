@@ -10,10 +10,11 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { discoverSubmissions, parseJobs, parseLessons } from "../checker/batch/discover.ts";
 import { integrityFlags, MIN_LENGTH, normalise, stripTsComments, workbookReference, type StudentFiles } from "../checker/batch/integrity.ts";
-import { copySubmission } from "../checker/batch/isolation.ts";
+import { copySubmissionAsync } from "../checker/batch/copy.ts";
 import { runBatch } from "../checker/batch/run.ts";
 import { makeSampleClass } from "../checker/batch/sample-class.ts";
-import { printable, Progress, renderTable } from "../checker/batch/table.ts";
+import { Progress, renderTable } from "../checker/batch/table.ts";
+import { visibleName } from "../checker/report/escape.ts";
 import type { BatchResult, StudentResult } from "../checker/batch/types.ts";
 import { UsageError } from "../checker/cli/common.ts";
 import { makeSelfSigned, writeCertFiles } from "../checker/lab/self-signed.ts";
@@ -200,7 +201,7 @@ describe("the table", () => {
   });
 
   it("never lets a name put an escape sequence on the terminal", () => {
-    expect(printable("evil\x1b[2J\x07name\u202e")).toBe("evil?[2J?name?");
+    expect(visibleName("evil\x1b[2J\x07name\u202e")).toBe("evil\\u001b[2J\\u0007name\\u202e");
   });
 
   it("reports progress as a line per student when stderr is not a terminal", () => {
@@ -277,7 +278,7 @@ describe("discovery and arguments", () => {
     for (const bad of ["0", "-1", "1.5", "two", "", "1000"]) expect(() => parseJobs(bad), bad).toThrow(UsageError);
   });
 
-  it("copies lessons/ and certs/ only, and no link", () => {
+  it("copies lessons/ and certs/ only, and no link", async () => {
     const src = fs.mkdtempSync(path.join(tmp, "copy-src-"));
     const dest = path.join(tmp, `copy-dest-${process.pid}`);
     fs.mkdirSync(path.join(src, "lessons", "05"), { recursive: true });
@@ -288,7 +289,7 @@ describe("discovery and arguments", () => {
     fs.writeFileSync(path.join(src, "certs", "cert.pem"), "c");
     fs.writeFileSync(path.join(src, "solutions", "s.ts"), "s");
     fs.symlinkSync(path.join(WORKBOOK_ROOT, "package.json"), path.join(src, "lessons", "05", "link.json"));
-    const report = copySubmission(src, dest);
+    const report = await copySubmissionAsync(src, dest);
     expect(fs.readdirSync(dest).sort()).toEqual(["certs", "lessons"]);
     expect(fs.readdirSync(path.join(dest, "lessons", "05"))).toEqual(["exercise.ts"]);
     expect(report.files).toBe(2);

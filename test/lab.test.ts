@@ -63,6 +63,7 @@ it("no-common-name has no CN in its subject", async () => {
 });
 
 it("answers HTTP with the run's token and logs SNI, request line and headers", async () => {
+  lab.watchPath("/fidelity");
   const text = await new Promise<string>((resolve, reject) => {
     const s = tls.connect({ host: "localhost", port: lab.endpoint("good").port, servername: "localhost", ca: lab.pki.root.pem }, () => {
       s.write("GET /fidelity HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
@@ -75,8 +76,27 @@ it("answers HTTP with the run's token and logs SNI, request line and headers", a
   });
   expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
   expect(text).toContain(`token: ${lab.token}`);
-  const seen = lab.requests.find((r) => r.path === "/fidelity");
+  const seen = lab.requestsFor("/fidelity")[0];
   expect(seen).toMatchObject({ endpoint: "good", servername: "localhost", requestLine: "GET /fidelity HTTP/1.1", headers: { host: "localhost", connection: "close" } });
+});
+
+it("keeps no log of requests nobody watches, and at most a few per watched path: a flood cannot grow it", async () => {
+  lab.watchPath("/watched");
+  const send = (reqPath: string, n: number) =>
+    new Promise<void>((resolve, reject) => {
+      const s = tls.connect({ host: "localhost", port: lab.endpoint("good").port, servername: "localhost", ca: lab.pki.root.pem }, () => {
+        s.write(Array.from({ length: n }, () => `GET ${reqPath} HTTP/1.1\r\nHost: localhost\r\n\r\n`).join("") + `GET ${reqPath} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+      });
+      s.on("data", () => {}).once("close", () => resolve()).once("error", reject);
+    });
+  await send("/unwatched", 200);
+  await send("/watched", 200);
+  expect(lab.requestsFor("/unwatched")).toEqual([]);
+  const kept = lab.requestsFor("/watched").length;
+  expect(kept).toBeGreaterThan(0);
+  expect(kept).toBeLessThanOrEqual(50);
+  lab.unwatchPath("/watched");
+  expect(lab.requestsFor("/watched")).toEqual([]);
 });
 
 it("a child process trusts the lab through the trust bundle in NODE_EXTRA_CA_CERTS", async () => {

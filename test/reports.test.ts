@@ -7,7 +7,9 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pc from "picocolors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Progress, renderTable } from "../checker/batch/table.ts";
 import type { BatchResult, StudentResult } from "../checker/batch/types.ts";
 import { UsageError } from "../checker/cli/common.ts";
 import { LESSONS } from "../checker/manifest.ts";
@@ -600,5 +602,94 @@ describe(".github/classroom/grade.yml", () => {
     for (const id of ids) expect(yml).toContain(`${id.toUpperCase()}_RESULTS: "\${{ steps.grade.outputs.${id} }}"`);
     expect(yml).toMatch(new RegExp(`runners: ${ids.join(",")}$`, "m"));
     expect(yml).not.toMatch(/\t/);
+  });
+});
+
+// ---- hostile names and text: nothing invisible reaches a report ----
+
+describe("hostile names and text in every report", () => {
+  const [l1, l2, l3] = ALL_LESSONS;
+  const RLO_ALICE = "\u202Eecila"; // shows as "alice" where the bidi override is obeyed
+  const BOB = "bob\u0007\u001b[31m\u0000x";
+  const BROKEN_LINES = "carol\r\nalice\t"; // a raw CRLF in a CSV field reads as a row of its own in a text viewer
+  const FORMULAS = [`=HYPERLINK("http://evil.example","\u202Ealice")\u0000`, "\t=1+1", "@SUM(1)\u001b"];
+  /** Raw characters no report may carry: C0 (but tab, LF, CR), DEL, C1, format (Cf), lone surrogates, U+FFFE/U+FFFF. */
+  const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\uFFFE\uFFFF]|\p{Cf}|[\uD800-\uDFFF]/gu;
+  const invisibles = (text: string) => [...new Set(text.match(INVISIBLE) ?? [])].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`);
+  /** Roughly what a viewer shows: the text after a RIGHT-TO-LEFT OVERRIDE reversed (up to a PDF), invisible characters gone. */
+  const asDisplayed = (s: string) => s.replace(/\u202E([^\u202C]*)\u202C?/gu, (_m, t: string) => [...t].reverse().join("")).replace(/[\p{Cc}\p{Cf}]/gu, "");
+  const decodeHtml = (s: string) => s.replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[e]!);
+
+  const student = (name: string, lessons: StudentResult["lessons"], extra: Partial<StudentResult> = {}): StudentResult => ({ student: name, lessons, flags: [], ms: 100, ...extra });
+  const pass = (lesson: string) => ({ version: 3 as const, lesson, status: "pass" as const, tests: [{ name: "works", status: "pass" as const }] });
+  function hostileBatch(): BatchResult {
+    const students = [
+      student("alice", { [l1]: pass(l1) }, { flags: [{ lesson: l1, kind: "matches-student", other: RLO_ALICE }] }),
+      student(RLO_ALICE, { [l1]: pass(l1) }, { flags: [{ lesson: l1, kind: "matches-student", other: "alice" }], writtenAnswer: "\u202Egnorw si siht" }),
+      student(BOB, {
+        [l1]: { version: 3, lesson: l1, status: "fail", tests: [{ name: "check \u200b one", status: "fail", message: "expected 1\u001b[2J got 2\u200b", output: "printed \u001b[2J\u2066x\u2069" }] },
+        [l2]: { version: 3, lesson: l2, status: "error", tests: [], message: "could not compile: \u001b[2J\u200b\rgotcha\u0085" },
+        [l3]: { version: 3, lesson: l3, status: "error", tests: [], message: "no lessons/ folder \uFEFF\u061C\u00AD\u180E\u2060\u2064" },
+      }),
+      student(BROKEN_LINES, { [l1]: pass(l1) }, { flags: [{ lesson: l1, kind: "matches-student", other: BROKEN_LINES }] }),
+      ...FORMULAS.map((name) => student(name, { [l1]: pass(l1) })),
+    ];
+    return { version: 1, generatedAt: "2026-11-27T10:00:00.000Z", lessons: ALL_LESSONS, students };
+  }
+  const noColours = pc.createColors(false);
+  function progressLines(b: BatchResult): string {
+    const lines: string[] = [];
+    const p = new Progress(b.students.length, { isTTY: false, write: (s: string) => lines.push(s) } as unknown as NodeJS.WriteStream);
+    for (const s of b.students) {
+      p.start(s.student);
+      p.finish(s, b.lessons);
+    }
+    p.end();
+    return lines.join("");
+  }
+  const rendered = () => {
+    const b = hostileBatch();
+    return { csv: gradesCsv(b), html: reportHtml(b), junit: junitXml(b), table: renderTable(b, noColours), progress: progressLines(b) };
+  };
+
+  it("carries no raw control, format (Cf) or lone surrogate character, in any report", () => {
+    const found = Object.fromEntries(Object.entries(rendered()).map(([k, text]) => [k, invisibles(text)]));
+    expect(found).toEqual({ csv: [], html: [], junit: [], table: [], progress: [] });
+  });
+
+  it("shows them visibly, as \\u202e and \\u001b, in every report", () => {
+    const shown = Object.fromEntries(Object.entries(rendered()).map(([k, text]) => [k, ["\\u202e", "\\u001b"].filter((v) => text.includes(v))]));
+    const both = ["\\u202e", "\\u001b"];
+    expect(shown).toEqual({ csv: both, html: both, junit: both, table: both, progress: both });
+  });
+
+  it("keeps names on one line: no tab, CR or LF in a CSV name, on a terminal line, nor a CRLF but at CSV row ends", () => {
+    const r = rendered();
+    const b = hostileBatch();
+    const names = parseCsv(r.csv).slice(1).map((row) => row[0]);
+    expect({
+      csvNames: names.filter((n) => /[\t\r\n]/.test(n)),
+      csvLines: r.csv.split("\r\n").length - 1,
+      csvStrayBreaks: /[\r\n]/.test(r.csv.replace(/\r\n/g, "")),
+      terminal: [r.table, r.progress].filter((t) => /[\t\r]/.test(t)),
+      progressLines: r.progress.split("\n").length - 1,
+    }).toEqual({ csvNames: [], csvLines: b.students.length + 1, csvStrayBreaks: false, terminal: [], progressLines: b.students.length });
+  });
+
+  it("never shows a second alice: a name that looks like another is shown as what it is", () => {
+    const r = rendered();
+    const csvNames = parseCsv(r.csv).slice(1).map((row) => row[0]);
+    const htmlNames = [...r.html.matchAll(/<span class="name">(.*?)<\/span>/gs)].map((m) => decodeHtml(m[1]));
+    const junitNames = parseXml(r.junit).children.map((s) => s.attrs.name);
+    const alices = (names: string[]) => names.filter((n) => asDisplayed(n) === "alice").length;
+    expect({ csv: alices(csvNames), html: alices(htmlNames), junit: alices(junitNames) }).toEqual({ csv: 1, html: 1, junit: 1 });
+    expect(csvNames.slice(0, 3)).toEqual(["alice", "\\u202eecila", "bob\\u0007\\u001b[31m\\u0000x"]);
+  });
+
+  it("keeps the formula defence, applied to the escaped text", () => {
+    const rows = parseCsv(rendered().csv).slice(1);
+    expect(rows.slice(4).map((row) => row[0])).toEqual([`'=HYPERLINK("http://evil.example","\\u202ealice")\\u0000`, "\\u0009=1+1", "'@SUM(1)\\u001b"]);
+    // The flags column names the other student the same way.
+    expect(rows[0].at(-1)).toBe(`${l1}: identical to \\u202eecila's file`);
   });
 });

@@ -116,6 +116,8 @@ function quizMistakes(text: string): Set<string> {
 export interface StudentFiles {
   student: string;
   files: Record<string, string | undefined>;
+  /** Lessons whose file exists but could not be read, with the reason (EACCES ...). */
+  unreadable?: Record<string, string>;
 }
 
 export interface Reference {
@@ -137,8 +139,17 @@ export function workbookReference(lessons: readonly Lesson[], root = WORKBOOK_RO
 /** A submission's learner files, read without following links (see readInside). */
 export function readStudentFiles(student: string, root: string, lessons: readonly Lesson[]): StudentFiles {
   const files: Record<string, string | undefined> = {};
-  for (const l of lessons) files[l.id] = readInside(root, path.join("lessons", l.id, l.files[0]));
-  return { student, files };
+  const unreadable: Record<string, string> = {};
+  for (const l of lessons) {
+    try {
+      files[l.id] = readInside(root, path.join("lessons", l.id, l.files[0]));
+    } catch (err) {
+      // That student's lesson cannot be graded; nobody else's grading stops for it.
+      files[l.id] = undefined;
+      unreadable[l.id] = (err as NodeJS.ErrnoException).code ?? "unreadable";
+    }
+  }
+  return { student, files, ...(Object.keys(unreadable).length ? { unreadable } : {}) };
 }
 
 /**

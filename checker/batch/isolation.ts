@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Plugin } from "esbuild";
 import { bundleLearnerFile } from "../sandbox/bundle.ts";
+import type { Confinement } from "../sandbox/confine.ts";
 import { withRealPaths, type SandboxOptions } from "../sandbox/sandbox.ts";
 
 /** What is copied from a submission: nothing else is ever read for grading. */
@@ -17,71 +18,14 @@ export const COPIED_FOLDERS = ["lessons", "certs"] as const;
 export const MAX_COPY_BYTES = 50 * 1024 * 1024;
 export const MAX_COPY_FILES = 5000;
 /** Folders never copied: they hold nothing a lesson grades, and can be huge. */
-const SKIPPED_DIRS = new Set(["node_modules", ".git"]);
+export const SKIPPED_DIRS: ReadonlySet<string> = new Set(["node_modules", ".git"]);
 
 export interface CopyReport {
   files: number;
   bytes: number;
   /** Paths (relative to the submission) left out: links, special files, over the limits. */
   skipped: string[];
-}
-
-/**
- * Copies `src`/lessons and `src`/certs into `dest`, regular files and folders only. A symbolic
- * link is never followed (it could point at another student's folder, the solutions or the
- * instructor's home) nor recreated (under the permission model, a link in an allowed folder
- * would open whatever it points to). The original is only ever read.
- */
-export function copySubmission(src: string, dest: string): CopyReport {
-  const report: CopyReport = { files: 0, bytes: 0, skipped: [] };
-  fs.mkdirSync(dest, { recursive: true });
-  for (const folder of COPIED_FOLDERS) {
-    const from = path.join(src, folder);
-    const st = lstatOrUndefined(from);
-    if (!st) continue;
-    if (!st.isDirectory()) {
-      report.skipped.push(folder);
-      continue;
-    }
-    copyTree(from, path.join(dest, folder), folder, report);
-  }
-  return report;
-}
-
-function copyTree(from: string, to: string, rel: string, report: CopyReport): void {
-  fs.mkdirSync(to, { recursive: true });
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(from, { withFileTypes: true });
-  } catch {
-    report.skipped.push(rel);
-    return;
-  }
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const relPath = path.join(rel, e.name);
-    const source = path.join(from, e.name);
-    if (e.isDirectory()) {
-      if (SKIPPED_DIRS.has(e.name)) report.skipped.push(relPath);
-      else copyTree(source, path.join(to, e.name), relPath, report);
-      continue;
-    }
-    if (!e.isFile()) {
-      report.skipped.push(relPath); // a link, a socket, a device
-      continue;
-    }
-    const size = lstatOrUndefined(source)?.size ?? 0;
-    if (report.files >= MAX_COPY_FILES || report.bytes + size > MAX_COPY_BYTES) {
-      report.skipped.push(relPath);
-      continue;
-    }
-    try {
-      fs.copyFileSync(source, path.join(to, e.name), fs.constants.COPYFILE_EXCL);
-      report.files++;
-      report.bytes += size;
-    } catch {
-      report.skipped.push(relPath);
-    }
-  }
+  /** How many more were left out than `skipped` lists (it is capped); absent when none. */ skippedMore?: number;
 }
 
 function lstatOrUndefined(p: string): fs.Stats | undefined {
@@ -244,6 +188,22 @@ export function confinedBundler(root: string): (file: string, outFile: string) =
   return (file, outFile) => bundleLearnerFile(file, outFile, { plugins: [confine] });
 }
 
+/**
+ * Makes a copy readable by the child's own user (files 0644, folders 0755, nothing
+ * writable by it: only its HOME is its own), a few entries per turn of the event loop.
+ */
+export async function shareWithChild(root: string): Promise<void> {
+  const walk = async (dir: string): Promise<void> => {
+    await fs.promises.chmod(dir, 0o755);
+    for (const e of await fs.promises.readdir(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) await fs.promises.chmod(p, 0o644);
+    }
+  };
+  await walk(root);
+}
+
 export interface IsolationLimits {
   /** Resident memory per child, in MB. */
   rssLimitMb: number;
@@ -257,23 +217,32 @@ export const DEFAULT_LIMITS: IsolationLimits = { rssLimitMb: 512, memoryMb: 256,
 
 /**
  * The sandbox options for one submission's copy at `root` (its lessons/ and certs/, and its
- * private HOME inside): read and write the copy, read the lab's CA bundle.
+ * private HOME inside): read the copy and the lab's CA bundle, write only the private HOME
+ * (what is graded, lesson 07's text and the integrity signals are the copy's files: no
+ * lesson's code may change another's before it is graded).
  */
 export function submissionSandbox(
   root: string,
-  o: { model: PermissionModel | undefined; trustBundleFile: string; signal?: AbortSignal; limits?: Partial<IsolationLimits> },
+  o: { model: PermissionModel | undefined; trustBundleFile: string; signal?: AbortSignal; limits?: Partial<IsolationLimits>; confinement?: Confinement },
 ): Partial<SandboxOptions> {
   const home = path.join(root, ".home");
   fs.mkdirSync(home, { recursive: true });
+  const env = isolatedEnv(home);
+  if (o.confinement?.user) {
+    // The child's own user reads the copy and writes its HOME, nothing else of the grader's.
+    fs.chmodSync(root, 0o755);
+    for (const d of [home, path.join(home, "tmp")]) fs.chownSync(d, o.confinement.user.uid, o.confinement.user.gid);
+  }
   const limits = { ...DEFAULT_LIMITS, ...o.limits };
   return {
-    env: isolatedEnv(home),
+    env,
     cwd: root,
+    ...(o.confinement ? { confinement: o.confinement } : {}),
     bundler: confinedBundler(root),
     signal: o.signal,
     memoryMb: limits.memoryMb,
     rssLimitMb: limits.rssLimitMb,
     outputLimit: limits.outputLimit,
-    ...(o.model ? { permissions: { flags: o.model.flags, read: [root, o.trustBundleFile], write: [root] } } : {}),
+    ...(o.model ? { permissions: { flags: o.model.flags, read: [root, o.trustBundleFile], write: [home] } } : {}),
   };
 }

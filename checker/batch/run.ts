@@ -12,8 +12,11 @@ import type { Lesson } from "../manifest.ts";
 import { errorResult, type LessonResult } from "../report/results.ts";
 import type { SandboxOptions } from "../sandbox/sandbox.ts";
 import type { Submission } from "./discover.ts";
-import { integrityFlags, readStudentFiles, workbookReference, type Reference } from "./integrity.ts";
-import { copySubmission, passesThroughLink, permissionModel, readInside, submissionSandbox, type CopyReport, type IsolationLimits, type PermissionModel } from "./isolation.ts";
+import { childUser, describeConfinement, probeConfinement, type Confinement } from "../sandbox/confine.ts";
+import { copySubmissionAsync, removeTree, type CopyLimits } from "./copy.ts";
+import { integrityFlags, readStudentFiles, workbookReference, type Reference, type StudentFiles } from "./integrity.ts";
+import { passesThroughLink, permissionModel, shareWithChild, submissionSandbox, type CopyReport, type IsolationLimits, type PermissionModel } from "./isolation.ts";
+import { claimTempFolder, removeStaleTempFolders } from "./temp.ts";
 import type { BatchResult, StudentResult } from "./types.ts";
 
 /** How long one submission may take in all, every lesson included. */
@@ -37,8 +40,14 @@ export interface BatchOptions {
   /** Per-submission time limit (default DEFAULT_DEADLINE_MS). */
   deadlineMs?: number;
   limits?: Partial<IsolationLimits>;
+  /** Bounds on what is copied of each submission (files, folders, bytes, depth). */
+  copyLimits?: Partial<CopyLimits>;
   /** Use Node's permission model when this Node has one (default true). */
   permissions?: boolean;
+  /** Use the operating system's confinement where it has one (Linux namespaces, a user per submission; default true), or exactly this one. */
+  confine?: boolean | Confinement;
+  /** Stops the batch: every student's process is killed, nothing more is graded, temporary files go. */
+  signal?: AbortSignal;
   /** Lessons of one submission graded at the same time (default LESSON_CONCURRENCY). */
   lessonConcurrency?: number;
   /** Laid over the batch's sandbox options (tests: shorter timeouts). */
@@ -49,6 +58,8 @@ export interface BatchOptions {
   onDone?(result: StudentResult, done: number, total: number): void;
   /** Something the instructor should know about the batch as a whole (one line). */
   onWarning?(message: string): void;
+  /** What contains each submission's code on this machine (one line, said once at the start). */
+  onIsolation?(message: string): void;
 }
 
 export async function runBatch(o: BatchOptions): Promise<BatchResult> {
@@ -56,46 +67,69 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const model = o.permissions === false ? undefined : await permissionModel();
   if (o.permissions !== false && !model)
     o.onWarning?.(`Node ${process.version} offers no usable permission model: submissions run with a scrubbed environment in temporary copies, but could read other files on this machine`);
+  const notes: string[] = [];
+  const confinement = o.confine === false ? undefined : typeof o.confine === "object" ? o.confine : await probeConfinement(notes);
+  o.onIsolation?.(`isolation: ${o.confine === false ? "Node's permission model only (no operating-system confinement asked for)" : describeConfinement(confinement)}${notes.length ? ` (${notes[0]})` : ""}`);
   const reference = o.reference ?? workbookReference(o.lessons);
+  // The bytes that are graded, flagged and shown (lesson 07), read once before any code runs.
+  const snapshots = new Map(o.submissions.map((s) => [s.student, readStudentFiles(s.student, s.dir, o.lessons)]));
   const flags = integrityFlags(
-    o.submissions.map((s) => readStudentFiles(s.student, s.dir, o.lessons)),
+    [...snapshots.values()],
     o.lessons,
     reference,
     (o.others ?? []).map((s) => readStudentFiles(s.student, s.dir, o.lessons)),
   );
 
-  const batchTmp = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-batch-"));
+  await removeStaleTempFolders();
+  const batchTmp = claimTempFolder("tls-workbook-batch-");
+  // Children under users of their own must pass through it (to their copy, their transpiled
+  // file, the lab's CA bundle), never list it.
+  if (confinement?.user) fs.chmodSync(batchTmp, 0o711);
   const removeTmp = () => fs.rmSync(batchTmp, { recursive: true, force: true });
-  process.once("exit", removeTmp); // Ctrl+C included: no student's copy is left behind
-  const lab = o.lab ?? (await Lab.start());
+  process.once("exit", removeTmp); // whatever happens, no student's copy is left behind
+  const lab = o.lab ?? (await Lab.start({ dir: path.join(batchTmp, "lab") }));
   const results: StudentResult[] = new Array(o.submissions.length);
   let next = 0;
   let done = 0;
   try {
-    const worker = async () => {
+    const worker = async (slot: number) => {
       for (let i = next++; i < o.submissions.length; i = next++) {
         const sub = o.submissions[i];
+        if (o.signal?.aborted) {
+          results[i] = { student: sub.student, lessons: Object.fromEntries(o.lessons.map((l) => [l.id, errorResult(l.id, `not graded: ${abortReason(o.signal!)}`)])), flags: [], ms: 0 };
+          continue;
+        }
         o.onStart?.(sub.student);
-        const r = await gradeSubmission(sub, { ...o, lab, model, batchTmp, reference });
+        // Under a root grader, each concurrent submission has a user of its own: no two can signal each other.
+        const own = confinement?.user ? { ...confinement, user: childUser(slot) } : confinement;
+        const r = await gradeSubmission(sub, { ...o, lab, model, confinement: own, batchTmp, reference, snapshot: snapshots.get(sub.student)! });
         r.flags = flags.get(sub.student) ?? [];
         results[i] = r;
         o.onDone?.(r, ++done, o.submissions.length);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.jobs, o.submissions.length)) }, worker));
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.jobs, o.submissions.length)) }, (_, slot) => worker(slot)));
   } finally {
     if (!o.lab) await lab.close();
+    await removeTree(batchTmp);
     process.removeListener("exit", removeTmp);
     removeTmp();
   }
   return { version: 1, generatedAt, lessons: o.lessons.map((l) => l.id), students: results };
 }
 
+function abortReason(signal: AbortSignal): string {
+  const r = signal.reason as unknown;
+  return r instanceof Error ? r.message : typeof r === "string" ? r : "the batch was stopped";
+}
+
 interface Context extends BatchOptions {
   lab: Lab;
   model: PermissionModel | undefined;
+  confinement: Confinement | undefined;
   batchTmp: string;
   reference: Reference;
+  snapshot: StudentFiles;
 }
 
 async function gradeSubmission(sub: Submission, ctx: Context): Promise<StudentResult> {
@@ -104,23 +138,43 @@ async function gradeSubmission(sub: Submission, ctx: Context): Promise<StudentRe
   const controller = new AbortController();
   setMaxListeners(64, controller.signal); // one per lesson and per sandbox in flight
   const timer = setTimeout(() => controller.abort(new Error(`stopped: this submission ran out of its ${formatSeconds(deadlineMs)} s time limit`)), deadlineMs);
+  const stop = () => controller.abort(new Error(`stopped: ${abortReason(ctx.signal!)}`));
+  if (ctx.signal?.aborted) stop();
+  else ctx.signal?.addEventListener("abort", stop, { once: true });
   const root = fs.mkdtempSync(path.join(ctx.batchTmp, "s-"));
   const lessons: Record<string, LessonResult> = {};
   let writtenAnswer: string | undefined;
   try {
     let copy: CopyReport | undefined;
     let copyError: string | undefined;
+    // The lesson files are the snapshot's bytes, whatever the folder holds by now.
+    const overrides: Record<string, string> = {};
+    const absent: string[] = [];
+    for (const l of ctx.lessons) {
+      const text = ctx.snapshot.files[l.id];
+      if (text !== undefined) overrides[`lessons/${l.id}/${l.files[0]}`] = text;
+      else absent.push(path.join(root, "lessons", l.id, l.files[0]));
+    }
     try {
-      copy = copySubmission(sub.dir, root);
+      copy = await copySubmissionAsync(sub.dir, root, ctx.copyLimits, overrides);
+      // Missing (or unreadable) when the snapshot was taken: missing when graded too.
+      await Promise.all(absent.map((f) => fs.promises.rm(f, { force: true })));
+      if (ctx.confinement?.user) await shareWithChild(root);
     } catch (err) {
       copyError = `could not copy this submission: ${(err as Error).message}`;
     }
-    const sandbox = { ...submissionSandbox(root, { model: ctx.model, trustBundleFile: ctx.lab.trustBundleFile, signal: controller.signal, limits: ctx.limits }), ...ctx.sandbox };
+    const sandbox = {
+      ...submissionSandbox(root, { model: ctx.model, trustBundleFile: ctx.lab.trustBundleFile, signal: controller.signal, limits: ctx.limits, confinement: ctx.confinement }),
+      tmpDir: ctx.batchTmp,
+      ...ctx.sandbox,
+    };
     const one = async (lesson: Lesson): Promise<LessonResult> => {
       const rel = path.join("lessons", lesson.id, lesson.files[0]);
       if (copyError) return errorResult(lesson.id, copyError);
       if (!sub.hasLessons) return errorResult(lesson.id, "this submission has no lessons/ folder: nothing to grade");
       if (passesThroughLink(sub.dir, rel)) return errorResult(lesson.id, `${rel.replaceAll("\\", "/")} is (or is inside) a symbolic link: the batch grader never follows links out of a submission`);
+      const unreadable = ctx.snapshot.unreadable?.[lesson.id];
+      if (unreadable) return errorResult(lesson.id, `cannot read ${rel.replaceAll("\\", "/")} (${unreadable}): make it readable and submit it again`);
       if (controller.signal.aborted) return errorResult(lesson.id, `not graded: ${(controller.signal.reason as Error).message}`);
       return gradeOne(lesson, root, sandbox, ctx.lab, controller.signal);
     };
@@ -129,14 +183,16 @@ async function gradeSubmission(sub: Submission, ctx: Context): Promise<StudentRe
     if (copy?.skipped.length) {
       // Said once, on the first lesson: what the grader did not copy and why.
       const first = lessons[ctx.lessons[0].id];
-      const shown = copy.skipped.slice(0, 5).map((s) => s.replaceAll("\\", "/")).join(", ") + (copy.skipped.length > 5 ? ` and ${copy.skipped.length - 5} more` : "");
+      const more = copy.skipped.length - 5 + (copy.skippedMore ?? 0);
+      const shown = copy.skipped.slice(0, 5).map((s) => s.replaceAll("\\", "/")).join(", ") + (more > 0 ? ` and ${more} more` : "");
       const note = `not copied for grading (links, special files, node_modules/.git, or over the size limits): ${shown}`;
       if (first) first.message = first.message ? `${first.message}\n${note}` : note;
     }
-    if (ctx.lessons.some((l) => l.kind === "text")) writtenAnswer = readWrittenAnswer(root, ctx.lessons.find((l) => l.kind === "text")!, ctx.reference);
+    if (ctx.lessons.some((l) => l.kind === "text")) writtenAnswer = writtenAnswerOf(ctx.snapshot, ctx.lessons.find((l) => l.kind === "text")!, ctx.reference);
   } finally {
     clearTimeout(timer);
-    fs.rmSync(root, { recursive: true, force: true });
+    ctx.signal?.removeEventListener("abort", stop);
+    await removeTree(root); // never blocking the other submissions, however many files it holds
   }
   return { student: sub.student, lessons, flags: [], ...(writtenAnswer !== undefined ? { writtenAnswer } : {}), ms: Math.round(performance.now() - started) };
 }
@@ -174,9 +230,9 @@ async function gradeOne(lesson: Lesson, root: string, sandbox: Partial<SandboxOp
   }
 }
 
-/** Lesson 07's answer as the grader read it (HTML comments left out); absent when missing or still the stub. */
-function readWrittenAnswer(root: string, lesson: Lesson, ref: Reference): string | undefined {
-  const text = readInside(root, path.join("lessons", lesson.id, lesson.files[0]));
+/** Lesson 07's answer as graded (the snapshot; HTML comments left out); absent when missing or still the stub. */
+function writtenAnswerOf(snapshot: StudentFiles, lesson: Lesson, ref: Reference): string | undefined {
+  const text = snapshot.files[lesson.id];
   if (text === undefined) return undefined;
   const clean = (t: string) => t.replace(/<!--[\s\S]*?(-->|$)/g, "").trim();
   const answer = clean(text);

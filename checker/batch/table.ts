@@ -3,15 +3,15 @@
 // stdout, with a total per student and the integrity signals as footnotes.
 import { findLesson } from "../manifest.ts";
 import { countPassed, type LessonResult } from "../report/results.ts";
+import { visibleLine, visibleName } from "../report/escape.ts";
 import { colors } from "../report/terminal.ts";
 import type { BatchResult, IntegrityFlag, StudentResult } from "./types.ts";
 
 type Colors = ReturnType<typeof colors>;
 
-/** A folder name may hold anything but a slash: no escape sequence reaches the terminal. */
-export function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?");
-}
+// A folder name may hold anything but a slash, so no name or message reaches the terminal
+// raw: names are shown as visibleName shows them (ESC as \u001b, a bidi override as \u202e,
+// on one line), a reason as visibleLine (checker/report/escape.ts), as in every report.
 
 /** Width on screen, for the characters this table uses (no wide characters are assumed). */
 const width = (s: string) => [...s].length;
@@ -61,7 +61,7 @@ export function studentTotals(s: StudentResult, lessons: readonly string[], perL
 export function describeFlags(flags: IntegrityFlag[]): string {
   const parts: string[] = [];
   if (flags.some((f) => f.kind === "matches-solution")) parts.push("identical to the reference solution");
-  const others = flags.filter((f) => f.kind === "matches-student").map((f) => printable(f.other ?? "another student"));
+  const others = flags.filter((f) => f.kind === "matches-student").map((f) => visibleName(f.other ?? "another student"));
   if (others.length) parts.push(`identical to ${others.map((o) => `${o}'s`).join(", ")}`);
   return parts.join("; ");
 }
@@ -85,12 +85,12 @@ export function renderTable(result: BatchResult, c: Colors = colors()): string {
         byText.set(text, [...(byText.get(text) ?? []), shortLesson(id)]);
       }
       const parts = [...byText].map(([text, ids]) => `${ids.length > 1 ? "lessons" : "lesson"} ${ids.join(", ")} ${text}`);
-      footnotes.push(`[${footnotes.length + 1}] ${printable(s.student)}: ${parts.join("; ")}`);
+      footnotes.push(`[${footnotes.length + 1}] ${visibleName(s.student)}: ${parts.join("; ")}`);
       note = `[${footnotes.length}]`;
     }
     const cells = lessons.map((id) => ({ ...cell(s.lessons[id]), note: flagged.includes(id) ? note : "" }));
     const t = studentTotals(s, lessons, perLesson);
-    return { name: printable(s.student), cells, lessonsText: `${t.lessonsPassed}/${t.lessons}`, checksText: `${t.passed}/${t.total}` };
+    return { name: visibleName(s.student), cells, lessonsText: `${t.lessonsPassed}/${t.lessons}`, checksText: `${t.passed}/${t.total}` };
   });
   const nameW = Math.max(width("student"), ...rows.map((r) => width(r.name)));
   const cellW = lessons.map((_, i) => Math.max(3, ...rows.map((r) => 2 + width(r.cells[i].text) + width(r.cells[i].note))));
@@ -123,10 +123,10 @@ export function renderTable(result: BatchResult, c: Colors = colors()): string {
     for (const id of lessons) {
       const l = s.lessons[id];
       if (l?.status !== "error" || l.tests.length) continue;
-      const reason = printable((l.message ?? "no reason given").split("\n")[0]);
+      const reason = visibleLine((l.message ?? "no reason given").split("\n")[0]);
       byReason.set(reason, [...(byReason.get(reason) ?? []), shortLesson(id)]);
     }
-    for (const [reason, ids] of byReason) sorry.push(`  ${printable(s.student)}, ${ids.length > 1 ? "lessons" : "lesson"} ${ids.join(", ")}: ${reason}`);
+    for (const [reason, ids] of byReason) sorry.push(`  ${visibleName(s.student)}, ${ids.length > 1 ? "lessons" : "lesson"} ${ids.join(", ")}: ${reason}`);
   }
   if (sorry.length) out.push("", c.bold("Could not grade:"), ...sorry);
   return out.join("\n") + "\n";
@@ -168,7 +168,7 @@ export class Progress {
     if (this.tty) return this.draw();
     const t = studentTotals(r, lessons);
     const flagged = r.flags.length ? `, ${r.flags.length} integrity signal(s)` : "";
-    this.stream.write(`[${this.done}/${this.total}] ${printable(r.student)}: ${t.lessonsPassed}/${t.lessons} lessons, ${t.passed}/${t.total} checks (${(r.ms / 1000).toFixed(1)} s${flagged})\n`);
+    this.stream.write(`[${this.done}/${this.total}] ${visibleName(r.student)}: ${t.lessonsPassed}/${t.lessons} lessons, ${t.passed}/${t.total} checks (${(r.ms / 1000).toFixed(1)} s${flagged})\n`);
   }
 
   private draw(): void {
@@ -178,7 +178,7 @@ export class Progress {
     const secs = Math.round((Date.now() - this.started) / 1000);
     const clock = `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, "0")}`;
     const counts = ` ${this.done}/${this.total} students · ${clock}`;
-    let now = [...this.running].map(printable).join(", ");
+    let now = [...this.running].map(visibleName).join(", ");
     const room = cols - 1 - barW - width(counts) - 3;
     if (now && width(now) > room) now = room > 1 ? [...now].slice(0, room - 1).join("") + "…" : "";
     this.stream.write(`\r\u001b[2K${this.c.green("█".repeat(filled))}${this.c.dim("░".repeat(barW - filled))}${counts}${now ? ` · ${now}` : ""}`);

@@ -13,9 +13,11 @@ import { Progress, renderTable } from "../batch/table.ts";
 import type { BatchResult } from "../batch/types.ts";
 import { WORKBOOK_ROOT } from "../paths.ts";
 import { colors } from "../report/terminal.ts";
+import { candidates, refusal, type Confinement } from "../sandbox/confine.ts";
+import { killAllSandboxes } from "../sandbox/sandbox.ts";
 import { runCli, UsageError } from "./common.ts";
 
-const USAGE = "usage: npm run grade -- <submissions-dir> [--jobs N] [--lessons 2,5] [--student NAME] [--out DIR] [--classroom]";
+const USAGE = "usage: npm run grade -- <submissions-dir> [--jobs N] [--lessons 2,5] [--student NAME] [--out DIR] [--isolation MODE] [--classroom]";
 
 const HELP = `${USAGE}
 
@@ -25,6 +27,9 @@ const HELP = `${USAGE}
   --lessons 2,5      grade only these lessons (numbers or slugs)
   --student NAME     grade only this student's sub-folder (still compared with the others)
   --out DIR          write results.json, grades.csv, junit.xml and report.html there
+  --isolation MODE   auto (default: the strongest this machine has), namespaces,
+                     user (root only: an unprivileged user per submission), or none
+                     (Node's permission model only); see the README's isolation section
   --classroom        print the GitHub Classroom autograding output instead of the table;
                      without <submissions-dir>, grades this workbook as one submission
 
@@ -54,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
       student: { type: "string" },
       out: { type: "string" },
       classroom: { type: "boolean" },
+      isolation: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -69,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.student !== undefined && values.student.trim() === "") throw new UsageError("--student needs a name (a sub-folder of <submissions-dir>)");
   const lessons = parseLessons(values.lessons);
   const jobs = parseJobs(values.jobs);
+  const confine = isolationMode(values.isolation);
 
   // Everything that could stop the batch is checked before it starts.
   let submissions: Submission[];
@@ -95,15 +102,30 @@ async function main(argv: string[]): Promise<number> {
   }
   const reports = outDir !== undefined || values.classroom ? await loadReports(values.classroom ? "--classroom" : "--out") : undefined;
 
+  // Ctrl+C, kill, or the terminal closing: every student's process is killed now (SIGKILL, so
+  // one that ignores signals goes too) and the batch's temporary folder goes with our exit.
+  const stop = (sig: NodeJS.Signals, code: number) => {
+    const killed = killAllSandboxes();
+    try {
+      process.stderr.write(`\ngrade: stopped by ${sig}: ${killed} student process${killed === 1 ? "" : "es"} killed, temporary files removed, no reports written\n`);
+    } catch {
+      // the terminal is gone (SIGHUP): nobody to tell
+    }
+    process.exit(code);
+  };
+  for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) process.once(sig, () => stop(sig, code));
+
   const progress = new Progress(submissions.length);
   const result = await runBatch({
     submissions,
     others,
     lessons,
     jobs,
+    confine,
     onStart: (s) => progress.start(s),
     onDone: (r) => progress.finish(r, lessons.map((l) => l.id)),
     onWarning: (m) => process.stderr.write(`grade: warning: ${m}\n`),
+    onIsolation: (m) => process.stderr.write(`grade: ${m}\n`),
   });
   progress.end();
 
@@ -119,4 +141,21 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-runCli("grade", () => main(process.argv.slice(2)));
+/** --isolation: checked before anything is graded; a mode this machine lacks is a one-line error. */
+function isolationMode(mode: string | undefined): boolean | Confinement {
+  if (mode === undefined || mode === "auto") return true;
+  if (mode === "none") return false;
+  const kind = ({ namespaces: "namespaces", user: "separate-user" } as const)[mode as "namespaces" | "user"];
+  if (!kind) throw new UsageError(`--isolation ${mode}: choose auto, namespaces, user or none`);
+  const tried = candidates(kind);
+  if (tried.length === 0) throw new UsageError(`--isolation ${mode}: needs the grader to run as root (an unprivileged user per submission)`);
+  const reasons: string[] = [];
+  for (const c of tried) {
+    const why = refusal(c);
+    if (!why) return c;
+    reasons.push(why);
+  }
+  throw new UsageError(`--isolation ${mode} is not available on this machine: ${reasons.join("; ")}`);
+}
+
+runCli("grade", () => main(process.argv.slice(2)), { handlesSignals: true });

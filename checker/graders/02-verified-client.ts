@@ -1,6 +1,5 @@
 // Lesson 02: a verified TLS client. The learner's tlsGet runs against the lab; the lab's
 // logs show what actually reached the server (SNI, request line, headers).
-import crypto from "node:crypto";
 import { acceptedBrokenMistake, expectResolved, lookalikeMistake, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../grading/check.ts";
 import type { SeenRequest } from "../lab/lab.ts";
 import { randomLabel } from "../lab/pki.ts";
@@ -15,7 +14,6 @@ interface TlsGetResult {
 const HOST = "localhost";
 
 /** A path nobody could guess, so each request in the lab's log belongs to one check. */
-const freshPath = () => `/lesson-02/${crypto.randomBytes(6).toString("hex")}`;
 
 function asResult(v: unknown): TlsGetResult {
   if (!v || typeof v !== "object") fail({ expected: "an object { tlsVersion, issuedTo, response }", got: show(v) });
@@ -26,6 +24,8 @@ export const grader: CodeGrader = {
   kind: "code",
   timeoutMs: 4000,
   async checks({ lab, scope }: GraderEnv): Promise<Check[]> {
+    // Random paths, so that no hard-coded reply passes; the lab keeps the requests for them.
+    const freshPath = () => scope.watchPath("/lesson-02");
     const good = lab.endpoint("good");
     const goodPath = freshPath();
     // Private endpoints: nobody else's requests can land in their logs.
@@ -44,7 +44,7 @@ export const grader: CodeGrader = {
       return asResult(r.value);
     };
     const seenRequest = (ctx: CheckContext, reqPath: string): SeenRequest => {
-      const seen = ctx.lab.requests.find((q) => q.path === reqPath || q.requestLine.includes(reqPath));
+      const seen = scope.requestsFor(reqPath)[0];
       if (!seen) fail({ expected: `a request for ${reqPath} to reach the server`, got: "no request with that path arrived", mistake: "Send the request line with the path you were given, after the handshake." });
       return seen;
     };
@@ -66,7 +66,7 @@ export const grader: CodeGrader = {
           fail({ expected: "tlsGet to reject", got: `it resolved with ${show(r.value)}`, mistake: target ? lookalikeMistake(r, target.certName, target.host) : acceptedBrokenMistake(r, name) });
         failIfUnwritten(r);
         if (r.status === "broken") fail({ expected: "tlsGet to reject promptly", got: r.message, mistake: "Listen for the socket's 'error' event and reject the promise from it." });
-        if (ctx.lab.requests.some((q) => q.requestLine.includes(reqPath)))
+        if (scope.requestsFor(reqPath).length > 0)
           fail({ expected: "no data sent to a server that failed verification", got: "your request reached it", mistake: "Your code sent the request before (or without) verification: write only after 'secureConnect', with verification on." });
         await connectsToGood(ctx, "a rejection");
       },
@@ -220,7 +220,7 @@ export const grader: CodeGrader = {
         name: "rejects when nothing listens on the port (refused)",
         why: "Callers must learn that the connection failed; a promise that never settles or resolves empty hides an outage.",
         async run(ctx) {
-          const r = await ctx.call("tlsGet", [HOST, lab.endpoint("refused").port]);
+          const r = await ctx.call("tlsGet", [HOST, ctx.endpoint("refused").port]);
           if (r.status === "resolved") fail({ expected: "tlsGet to reject with ECONNREFUSED", got: `it resolved with ${show(r.value)}` });
           if (r.status === "broken") fail({ expected: "tlsGet to reject promptly", got: r.message, mistake: "Listen for the socket's 'error' event and reject the promise from it." });
           failIfUnwritten(r);

@@ -19,7 +19,7 @@ const BROKEN: { endpoint: string; rejection: string; label: string; why: string 
 ];
 
 const strictCall = (ctx: CheckContext, endpoint: string) =>
-  ctx.shared(endpoint, () => ctx.sandbox.call("connectStrict", [HOST, ctx.lab.endpoint(endpoint).port], { then: { fn: "classifyTlsError", on: "reject" } }));
+  ctx.shared(endpoint, () => ctx.sandbox.call("connectStrict", [HOST, ctx.endpoint(endpoint).port], { then: { fn: "classifyTlsError", on: "reject" } }));
 
 function connects(endpoint: string, version: string, label: string, why: string): Check {
   return {
@@ -68,7 +68,7 @@ function rejects(b: (typeof BROKEN)[number]): Check {
     why: b.why,
     async run(ctx) {
       const r = await strictCall(ctx, b.endpoint);
-      const code = ctx.lab.endpoint(b.endpoint).expect;
+      const code = ctx.endpoint(b.endpoint).expect;
       if (r.status === "resolved") fail({ expected: `connectStrict to reject with ${code}`, got: `it resolved with ${show(r.value)}`, mistake: acceptedBrokenMistake(r, b.endpoint) });
       failIfUnwritten(r);
       if (r.status === "broken") fail({ expected: `connectStrict to reject with ${code}`, got: r.message, mistake: "Listen for the socket's 'error' event and reject the promise from it." });

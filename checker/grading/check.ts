@@ -1,6 +1,6 @@
 // What a grader is made of: named checks, each proving one behaviour by running the
 // learner's code, and failing with what was expected, what came back and why it matters.
-import type { Lab, LabScope } from "../lab/lab.ts";
+import type { Endpoint, Lab, LabScope } from "../lab/lab.ts";
 import type { TestResult } from "../report/results.ts";
 import { describeError, STUB_ERROR, type Broken, type CallResult, type Handle, type Sandbox, type Settled } from "../sandbox/sandbox.ts";
 
@@ -28,6 +28,8 @@ export function fail(failure: Failure): never {
 /** What a check gets: the lab, the sandbox, and a call() that keeps the learner's output. */
 export interface CheckContext {
   lab: Lab;
+  /** A lab endpoint by name, as this grading sees it (its own closed port for "refused"). */
+  endpoint(name: string): Endpoint;
   sandbox: Sandbox;
   call(fn: string, args?: unknown[], o?: Parameters<Sandbox["call"]>[2]): Promise<CallResult>;
   /** A call several checks share: made once, by whichever check asks first. */
@@ -107,7 +109,8 @@ export function callRecorder(sandbox: Sandbox, sharedCalls: Map<string, Promise<
       if (!p) {
         p = make();
         sharedCalls.set(key, p);
-        p.then((r) => (output += r.output)); // the output goes to the check that made the call
+        // The output goes to the check that made the call; whoever awaits p sees any failure.
+        p.then((r) => (output += r.output)).catch(() => {});
       }
       return p;
     },
@@ -118,12 +121,13 @@ export function callRecorder(sandbox: Sandbox, sharedCalls: Map<string, Promise<
 }
 
 /** Runs every check concurrently against one sandbox and reports them in order. */
-export async function runChecks(checks: Check[], lab: Lab, sandbox: Sandbox): Promise<TestResult[]> {
+export async function runChecks(checks: Check[], lab: Lab, sandbox: Sandbox, scope?: LabScope): Promise<TestResult[]> {
+  const endpoint = (name: string) => (scope ? scope.endpoint(name) : lab.endpoint(name));
   const sharedCalls = new Map<string, Promise<CallResult>>();
   return Promise.all(
     checks.map(async (check): Promise<TestResult> => {
       const rec = callRecorder(sandbox, sharedCalls);
-      const ctx: CheckContext = { lab, sandbox, call: rec.call, shared: rec.shared };
+      const ctx: CheckContext = { lab, endpoint, sandbox, call: rec.call, shared: rec.shared };
       try {
         await check.run(ctx);
         return withOutput({ name: check.name, status: "pass" }, rec.output);

@@ -75,7 +75,8 @@ async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: Gr
   // The lab's servers come up while the learner's file is transpiled and its child starts.
   const lab = o.lab ?? Lab.prepare();
   const scope = lab.scope();
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-grading-"));
+  const workDir = fs.mkdtempSync(path.join(o.sandbox?.tmpDir ?? os.tmpdir(), "tls-workbook-grading-"));
+  if (o.sandbox?.confinement?.user) fs.chmodSync(workDir, 0o755); // the child's own user reads what graders put here
   // Under the permission model (the batch grader) the child may also read this grading's own
   // folder, where graders put the files they hand to the learner's code (lesson 04's caFile).
   const permissions = o.sandbox?.permissions && { ...o.sandbox.permissions, read: [...o.sandbox.permissions.read, workDir] };
@@ -96,10 +97,12 @@ async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: Gr
       if (err instanceof LearnerLoadError) return errorResult(lesson.id, `could not load your file: ${err.detail}`);
       throw err;
     }
+    // A closed port of this grading's own: a shared one could be taken by another's server meanwhile.
+    await scope.ownClosedPort();
     const env: GraderEnv = { lab, scope, certDir: o.certDir ?? path.join(o.root ?? WORKBOOK_ROOT, "certs"), solution: Boolean(o.solution), workDir };
     const checks = await grader.checks(env);
     if (Object.keys(scope.hosts).length) await sandbox!.setHosts(scope.hosts);
-    let tests = await runChecks(checks, lab, sandbox!);
+    let tests = await runChecks(checks, lab, sandbox!, scope);
     tests.push(await cleanupCheck(sandbox!));
     tests.push(typeCheckResult(await typed, file));
     // A stub "keeps verification on" and "leaves nothing behind" only because it does

@@ -31,13 +31,6 @@ export interface TlsConfig {
   ciphers?: string;
 }
 
-/** A handshake that completed on a lab TLS endpoint. */
-export interface SeenHandshake {
-  endpoint: string;
-  servername: string | false;
-  protocol: string | null;
-}
-
 /** An HTTP request a lab TLS endpoint received. */
 export interface SeenRequest {
   endpoint: string;
@@ -62,6 +55,12 @@ export interface LabOptions {
 /** How long a keep-alive connection may sit idle before the lab closes it. */
 const KEEP_ALIVE_IDLE_MS = 1500;
 const MAX_REQUEST_BYTES = 16 * 1024;
+/** Requests kept per scope endpoint and per watched path: a grading looks for one or two. */
+const MAX_LOGGED = 50;
+/** A client that has not finished its TLS handshake by then is dropped (Node's default is 120 s). */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** The "silent" endpoint holds a connection this long at most (a learner's timeout is a few seconds). */
+const SILENT_HOLD_MS = 30_000;
 const BODY_DELAY_MS = 10;
 /** Where a "refused" port is picked: below the ports systems hand out for listen(0). */
 const QUIET_PORTS = { low: 20000, high: 32000 };
@@ -71,8 +70,13 @@ export class Lab {
   /** Random per lab: it appears in every HTTP response, so no earlier run's output can pass. */
   readonly token = crypto.randomBytes(8).toString("hex");
   readonly endpoints: Record<string, Endpoint> = {};
-  readonly handshakes: SeenHandshake[] = [];
-  readonly requests: SeenRequest[] = [];
+  /**
+   * What reached the lab, kept only where a grading looks, so that no client can make it grow
+   * or push out another's: requests to a scope's own endpoints (each capped, dropped with the
+   * endpoint), and requests to the shared endpoints whose line holds a path a grading watches.
+   */
+  private readonly byEndpoint = new Map<string, SeenRequest[]>();
+  private readonly byPath = new Map<string, SeenRequest[]>();
   readonly dir: string;
   readonly caFile: string;
   /** The machine's own NODE_EXTRA_CA_CERTS (if any) plus the lab root: what a child should trust. */
@@ -197,6 +201,7 @@ export class Lab {
     this.claim(name);
     const [leaf] = cfg.chain;
     const server = tls.createServer({
+      handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
       // A client may half-close after its request (socket.end(request)): the reply still comes,
       // as from real servers; serveHttp ends our side once it has answered.
       allowHalfOpen: true,
@@ -208,7 +213,6 @@ export class Lab {
     });
     server.on("connection", (raw) => this.track(name, raw)); // the TCP socket, so close() also ends half-done handshakes
     server.on("secureConnection", (socket) => {
-      this.handshakes.push({ endpoint: name, servername: socket.servername ?? false, protocol: socket.getProtocol() });
       this.serveHttp(name, socket);
     });
     server.on("tlsClientError", () => {}); // a verifying client hanging up is the point of most endpoints
@@ -229,7 +233,8 @@ export class Lab {
         if (kind === "hang-up") socket.destroy();
         if (kind === "plain-http")
           socket.once("data", () => socket.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
-        // silent: accept and never speak; close() destroys the socket.
+        // silent: accept and never speak; dropped after a while, or by close().
+        if (kind === "silent") socket.setTimeout(SILENT_HOLD_MS, () => socket.destroy());
       });
       endpoint.port = await this.listen(name, server, o.port ?? 0);
     }
@@ -278,6 +283,34 @@ export class Lab {
     });
   }
 
+  /** Starts keeping the requests whose request line holds `p` (see requestsFor). */
+  watchPath(p: string): void {
+    if (!this.byPath.has(p)) this.byPath.set(p, []);
+  }
+
+  unwatchPath(p: string): void {
+    this.byPath.delete(p);
+  }
+
+  /** The requests seen since watchPath(p) whose request line holds `p`. */
+  requestsFor(p: string): SeenRequest[] {
+    return this.byPath.get(p) ?? [];
+  }
+
+  /** The requests that reached an endpoint made for one grading (a scope's). */
+  requestsToEndpoint(name: string): SeenRequest[] {
+    return this.byEndpoint.get(name) ?? [];
+  }
+
+  private record(q: SeenRequest): void {
+    if (this.claimed.has(q.endpoint) && q.endpoint.includes("@")) {
+      let list = this.byEndpoint.get(q.endpoint);
+      if (!list) this.byEndpoint.set(q.endpoint, (list = []));
+      if (list.length < MAX_LOGGED) list.push(q);
+    }
+    for (const [p, list] of this.byPath) if (list.length < MAX_LOGGED && (q.path === p || q.requestLine.includes(p))) list.push(q);
+  }
+
   /** The body a TLS endpoint answers a request for `reqPath` with (the run's token in it). */
   responseBody(name: string, reqPath: string): string {
     return `tls-workbook lab: ${name}\ntoken: ${this.token}\npath: ${reqPath}\n`;
@@ -306,7 +339,7 @@ export class Lab {
         const i = line.indexOf(":");
         if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
       }
-      this.requests.push({ endpoint: name, servername: socket.servername ?? false, requestLine, method, path: reqPath, headers, crlf });
+      this.record({ endpoint: name, servername: socket.servername ?? false, requestLine, method, path: reqPath, headers, crlf });
       answering = true;
       const body = this.responseBody(name, reqPath);
       const close = (headers.connection ?? "").toLowerCase() === "close";
@@ -338,6 +371,7 @@ export class Lab {
 
   /** Stops one endpoint and drops its connections. */
   async closeEndpoint(name: string): Promise<void> {
+    this.byEndpoint.delete(name);
     for (const s of this.sockets.get(name) ?? []) s.destroy();
     this.sockets.delete(name);
     const server = this.servers.get(name);
@@ -415,12 +449,39 @@ export class LabScope {
     return this.lab.addRaw(name, kind, { expect });
   }
 
+  private readonly own: Record<string, Endpoint> = {};
+
+  /** Gives this scope a "refused" endpoint of its own, a port found closed now (see Lab.quietPort). */
+  async ownClosedPort(): Promise<Endpoint> {
+    this.own.refused ??= await this.addRaw("closed-port", "refused", "ECONNREFUSED");
+    return this.own.refused;
+  }
+
+  /** A standard endpoint by name, or this scope's own stand-in for it. */
+  endpoint(name: string): Endpoint {
+    return this.own[name] ?? this.lab.endpoint(name);
+  }
+
   /** The requests that reached one of this scope's endpoints. */
   requestsTo(endpoint: Endpoint): SeenRequest[] {
-    return this.lab.requests.filter((q) => q.endpoint === endpoint.name);
+    return this.lab.requestsToEndpoint(endpoint.name);
+  }
+
+  /** A fresh request path whose requests to the shared endpoints this scope keeps (requestsFor). */
+  watchPath(prefix: string): string {
+    const p = `${prefix}/${crypto.randomBytes(6).toString("hex")}`;
+    this.watched.push(p);
+    this.lab.watchPath(p);
+    return p;
+  }
+  private readonly watched: string[] = [];
+
+  requestsFor(p: string): SeenRequest[] {
+    return this.lab.requestsFor(p);
   }
 
   async close(): Promise<void> {
+    for (const p of this.watched) this.lab.unwatchPath(p);
     await Promise.all(this.names.map((n) => this.lab.closeEndpoint(n)));
   }
 }

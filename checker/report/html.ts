@@ -4,7 +4,7 @@
 // answers for reading. Everything a student controls is escaped (escape.ts).
 import type { BatchResult, StudentResult } from "../batch/types.ts";
 import { LESSONS } from "../manifest.ts";
-import { html } from "./escape.ts";
+import { html, visibleFlag, visibleName } from "./escape.ts";
 import { describeFlag } from "./flags.ts";
 import { lessonScore, POINTS_PER_LESSON, studentScore, type LessonScore } from "./points.ts";
 import type { LessonResult, TestResult } from "./results.ts";
@@ -15,6 +15,9 @@ const OUTPUT_LIMIT = 4000;
 const MESSAGE_LIMIT = 8000;
 
 const MARK: Record<LessonScore["status"] | TestResult["status"], string> = { pass: "✔", fail: "✘", error: "⚠", skip: "○", missing: "—" };
+
+/** A student's name: on one line, nothing invisible, nothing passing for another name (escape.ts). */
+const name = (student: string) => html(visibleName(student));
 
 function clip(s: string, limit: number): string {
   return s.length <= limit ? s : `${s.slice(0, limit)}\n… (${s.length - limit} more characters in results.json)`;
@@ -36,14 +39,14 @@ function cell(s: StudentResult, lesson: string): string {
   const r: LessonResult | undefined = s.lessons[lesson];
   const sc = lessonScore(r);
   const flags = s.flags.filter((f) => f.lesson === lesson);
-  const flagMark = flags.length ? ` <span class="flag" title="${html(flags.map(describeFlag).join("; "))}">⚑</span>` : "";
+  const flagMark = flags.length ? ` <span class="flag" title="${html(flags.map((f) => describeFlag(visibleFlag(f))).join("; "))}">⚑</span>` : "";
   const label = sc.status === "missing" ? "not graded" : r && r.tests.length === 0 ? "error" : `${sc.passed}/${sc.total}`;
-  const panel: string[] = [`<div class="panel"><h3>${html(s.student)} · ${html(lessonTitle(lesson))}</h3>`];
+  const panel: string[] = [`<div class="panel"><h3>${name(s.student)} · ${html(lessonTitle(lesson))}</h3>`];
   if (!r) panel.push(`<p>This lesson has no result for this student.</p>`);
   else {
     panel.push(`<p class="score">${sc.points} of ${sc.max} points · ${sc.passed} of ${sc.total} checks pass${sc.skipped ? ` · ${sc.skipped} skipped` : ""}</p>`);
     if (r.message) panel.push(`<pre class="msg lesson-msg">${html(clip(r.message, MESSAGE_LIMIT))}</pre>`);
-    for (const f of flags) panel.push(`<p class="flagged">⚑ ${html(describeFlag(f))} (a signal, not a verdict)</p>`);
+    for (const f of flags) panel.push(`<p class="flagged">⚑ ${html(describeFlag(visibleFlag(f)))} (a signal, not a verdict)</p>`);
     if (r.tests.length) panel.push(`<ul class="checks">${r.tests.map(checkItem).join("")}</ul>`);
   }
   panel.push("</div>");
@@ -54,7 +57,7 @@ function row(s: StudentResult, i: number, lessons: string[]): string {
   const total = studentScore(s, lessons);
   return [
     `<tr id="student-${i}" class="student">`,
-    `<th scope="row"><span class="name">${html(s.student)}</span><span class="ms">${(s.ms / 1000).toFixed(1)} s</span></th>`,
+    `<th scope="row"><span class="name">${name(s.student)}</span><span class="ms">${(s.ms / 1000).toFixed(1)} s</span></th>`,
     ...lessons.map((l) => cell(s, l)),
     `<td class="total" data-points="${total.points}"><b>${total.points}</b> / ${total.max}<br><span class="sub">${total.lessonsPassed} of ${lessons.length} pass</span></td>`,
     `</tr>`,
@@ -62,7 +65,7 @@ function row(s: StudentResult, i: number, lessons: string[]): string {
 }
 
 function flagsSection(result: BatchResult): string {
-  const rows = result.students.flatMap((s) => s.flags.map((f) => `<tr><td>${html(s.student)}</td><td>${html(f.lesson)}</td><td>${html(describeFlag(f))}</td></tr>`));
+  const rows = result.students.flatMap((s) => s.flags.map((f) => `<tr><td>${name(s.student)}</td><td>${html(f.lesson)}</td><td>${html(describeFlag(visibleFlag(f)))}</td></tr>`));
   const body = rows.length
     ? `<table class="flags"><thead><tr><th scope="col">student</th><th scope="col">lesson</th><th scope="col">the learner file is</th></tr></thead><tbody>${rows.join("")}</tbody></table>`
     : `<p>No learner file is identical to the reference solution or to another student's.</p>`;
@@ -77,7 +80,7 @@ function answersSection(result: BatchResult): string {
     const sc = lessonScore(r);
     const verdict = r ? `automatic check: <span class="${sc.status}">${MARK[sc.status]} ${sc.passed}/${sc.total}</span>` : "not graded";
     const text = s.writtenAnswer?.trim() ? `<div class="answer">${html(s.writtenAnswer)}</div>` : `<p class="sub">No answer.</p>`;
-    return `<article id="answer-${i}" class="written"><h3>${html(s.student)}</h3><p class="sub">${verdict} · ${(s.writtenAnswer ?? "").trim().split(/\s+/).filter(Boolean).length} words</p>${text}</article>`;
+    return `<article id="answer-${i}" class="written"><h3>${name(s.student)}</h3><p class="sub">${verdict} · ${(s.writtenAnswer ?? "").trim().split(/\s+/).filter(Boolean).length} words</p>${text}</article>`;
   });
   return `<section id="answers"><h2>${html(lessonTitle(WRITTEN))} · written answers</h2><p class="sub">Shown as written (Markdown is not rendered). The automatic check looks for ideas, not exact words: it is worth reading them.</p>${items.join("")}</section>`;
 }

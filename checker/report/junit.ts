@@ -6,7 +6,7 @@
 import type { BatchResult, StudentResult } from "../batch/types.ts";
 import { describeFlag } from "./flags.ts";
 import type { TestStatus } from "./results.ts";
-import { xmlAttr, xmlText } from "./escape.ts";
+import { visibleFlag, visibleName, xmlAttr, xmlText } from "./escape.ts";
 
 interface Case {
   lesson: string;
@@ -66,10 +66,10 @@ export function junitXml(result: BatchResult): string {
     const cases = junitCases(s, result.lessons);
     all.push(...cases);
     seconds += s.ms / 1000;
-    const props = s.flags.map((f) => `      <property name="integrity flag" value="${xmlAttr(`${f.lesson}: ${describeFlag(f)}`)}"/>`);
+    const props = s.flags.map((f) => `      <property name="integrity flag" value="${xmlAttr(`${f.lesson}: ${describeFlag(visibleFlag(f))}`)}"/>`);
     suites.push(
       [
-        `  <testsuite name="${xmlAttr(s.student)}" ${countAttrs(count(cases))} time="${(s.ms / 1000).toFixed(3)}" timestamp="${xmlAttr(result.generatedAt)}">`,
+        `  <testsuite name="${xmlAttr(visibleName(s.student))}" ${countAttrs(count(cases))} time="${(s.ms / 1000).toFixed(3)}" timestamp="${xmlAttr(result.generatedAt)}">`,
         ...(props.length ? ["    <properties>", ...props, "    </properties>"] : []),
         ...cases.map(testcase),
         "  </testsuite>",

@@ -58,6 +58,9 @@ export async function bundleLearnerFile(file: string, outFile: string, o: { plug
       target: "node20",
       sourcemap: "inline",
       logLevel: "silent",
+      // Fixed settings: no tsconfig.json is ever read (a learner's could "extends" /dev/zero, or
+      // any file on the machine), so the same file transpiles the same everywhere.
+      tsconfigRaw: {},
       // Lets bundled CommonJS call require() for Node's own modules.
       banner: { js: 'import { createRequire as __twRequire } from "node:module"; const require = __twRequire(import.meta.url);' },
       plugins: o.plugins ?? [noReferenceImports],

@@ -7,6 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleLearnerFile } from "./bundle.ts";
+import { commandPid, wrapCommand, type Confinement } from "./confine.ts";
+import { LIMITS, parseChildMessage } from "./messages.ts";
 
 /** What the lessons' stubs throw (see stubs/): "not implemented: <function>". */
 export const STUB_ERROR = /^not implemented(: (\w+))?/i;
@@ -40,7 +42,7 @@ export type Settled =
 /** Why a call could not finish: the sandbox's verdict, not the learner's function's. */
 export interface Broken {
   status: "broken";
-  reason: "timeout" | "blocked" | "exit" | "flood" | "crash" | "closed" | "memory" | "deadline";
+  reason: "timeout" | "blocked" | "exit" | "flood" | "crash" | "closed" | "memory" | "deadline" | "protocol";
   message: string;
 }
 
@@ -111,6 +113,10 @@ export interface SandboxOptions {
    * Ignored under the permission model, whose flags name each sandbox's own folder.
    */
   keepWarm?: boolean;
+  /** Where the sandbox's own temporary folder goes (default: the system's; the batch keeps everything in its own). */
+  tmpDir?: string;
+  /** Operating-system confinement on top of the permission model (Linux; see confine.ts). */
+  confinement?: Confinement;
 }
 
 /** An idle harness process, started ahead for the next sandbox with the same command line and environment. */
@@ -134,15 +140,24 @@ export function dropSpareChild(): void {
 
 interface Pending {
   resolve: (r: CallResult) => void;
+  /** The type of message that answers it. */
+  expects: string;
   timer?: NodeJS.Timeout;
   label: string;
 }
 
 const live = new Set<Sandbox>();
 process.on("exit", () => {
+  killAllSandboxes();
+});
+
+/** Kills every child this process runs (SIGKILL, with what they started); returns how many there were. */
+export function killAllSandboxes(): number {
+  const n = live.size + (spare ? 1 : 0);
   for (const s of live) s.killNow();
   dropSpareChild();
-});
+  return n;
+}
 
 /** Kills a child and whatever it started (its process group; taskkill /T on Windows). */
 function killTree(c: ChildProcess): void {
@@ -154,6 +169,9 @@ function killTree(c: ChildProcess): void {
     c.kill("SIGKILL");
   }
 }
+
+/** The message that answers each request. */
+const ANSWERS: Record<string, string> = { call: "result", ping: "pong", inspect: "inspected", hosts: "hosts-set" };
 
 /** Environment variables that would change what the learner's code does or proves. */
 const SKEWING_ENV = ["NODE_OPTIONS", "NODE_TLS_REJECT_UNAUTHORIZED", "NODE_EXTRA_CA_CERTS", "NODE_V8_COVERAGE", "TSX_TSCONFIG_PATH"];
@@ -183,7 +201,7 @@ export class Sandbox {
   /** Transpiles the learner's file and starts the child. Throws LearnerSyntaxError / LearnerLoadError. */
   static async start(opts: SandboxOptions): Promise<Sandbox> {
     const sb = new Sandbox(opts);
-    sb.workDir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-run-"));
+    sb.workDir = fs.mkdtempSync(path.join(opts.tmpDir ?? os.tmpdir(), "tls-workbook-run-"));
     try {
       const bundle = path.join(sb.workDir, "learner.mjs");
       if (opts.signal?.aborted) throw new LearnerLoadError(abortMessage(opts.signal));
@@ -210,8 +228,19 @@ export class Sandbox {
     if (this.opts.rssLimitMb) env.TLS_WORKBOOK_RSS_LIMIT_MB = String(this.opts.rssLimitMb);
     const args = [`--max-old-space-size=${this.opts.memoryMb ?? 256}`, "--enable-source-maps", ...permissionArgs(this.opts.permissions, bundle), HARNESS];
     const cwd = this.opts.cwd ?? process.cwd();
+    let command = process.execPath;
+    let argv = args;
+    const c = this.opts.confinement;
+    if (c) {
+      const mountPoint = path.join(this.workDir, "root");
+      fs.mkdirSync(mountPoint);
+      if (c.user) fs.chmodSync(this.workDir, 0o755); // the child's user reads its transpiled file
+      const p = this.opts.permissions;
+      const binds = [HARNESS, this.workDir, cwd, ...(this.opts.trustBundleFile ? [this.opts.trustBundleFile] : []), ...(p?.read ?? []), ...(p?.write ?? [])];
+      ({ command, args: argv } = wrapCommand(c, process.execPath, args, { mountPoint, cwd, binds }));
+    }
     const start = () =>
-      spawn(process.execPath, args, {
+      spawn(command, argv, {
         cwd,
         env,
         stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -220,7 +249,7 @@ export class Sandbox {
         detached: process.platform !== "win32",
         windowsHide: true,
       });
-    const warm = Boolean(this.opts.keepWarm && !this.opts.permissions);
+    const warm = Boolean(this.opts.keepWarm && !this.opts.permissions && !c);
     const key = JSON.stringify([args, cwd, env]);
     const ready = spare;
     spare = undefined;
@@ -270,7 +299,13 @@ export class Sandbox {
           reject(err);
         },
       );
-      this.child.on("message", (msg: any) => {
+      this.child.on("message", (raw: unknown) => {
+        const msg = parseChildMessage(raw);
+        if (!msg) {
+          // Not something the harness sends: the learner's code called process.send, or worse.
+          this.fail({ status: "broken", reason: "protocol", message: "the process running your code sent the grader a message it does not understand (does your code call process.send?), so it was stopped" });
+          return reject(new LearnerLoadError(this.dead!.message));
+        }
         switch (msg.type) {
           case "ready":
             clearTimeout(loadTimer);
@@ -281,14 +316,13 @@ export class Sandbox {
             clearTimeout(loadTimer);
             return reject(new LearnerLoadError(describeLoadError(msg.error, this.opts.file), msg.output));
           case "result":
-            return this.settle(msg.id, msg);
+            return this.settle(msg.id, "result", msg.result);
           case "pong":
-            return this.settle(msg.id, msg);
           case "inspected":
           case "hosts-set":
-            return this.settle(msg.id, msg);
+            return this.settle(msg.id, msg.type, msg);
           case "problem":
-            this.problems.push({ kind: msg.kind, error: msg.error, call: msg.call });
+            if (this.problems.length < LIMITS.problems) this.problems.push(msg.problem);
             return;
           case "flood":
             return this.fail({ status: "broken", reason: "flood", message: `your code printed more than ${formatBytes(this.opts.outputLimit ?? 1024 * 1024)} of output` });
@@ -327,9 +361,10 @@ export class Sandbox {
   /** Resident memory above the limit: read from /proc on Linux (a synchronous loop cannot hide it); elsewhere the harness watches its own. */
   private watchMemory(): void {
     const limit = this.opts.rssLimitMb;
-    const pid = this.child.pid;
-    if (!limit || process.platform !== "linux" || pid === undefined) return;
+    if (!limit || process.platform !== "linux" || this.child.pid === undefined) return;
     const timer = setInterval(() => {
+      const pid = this.pid;
+      if (pid === undefined) return; // not started yet under its confinement
       let kb = 0;
       try {
         kb = Number(/VmRSS:\s*(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
@@ -347,12 +382,16 @@ export class Sandbox {
     this.fail({ status: "broken", reason: "memory", message: `your code used more than ${limit}, so it was stopped: does something allocate without end?` });
   }
 
-  private settle(id: number, msg: any): void {
+  private settle(id: number, type: string, msg: unknown): void {
     const p = this.pending.get(id);
     if (!p) return;
+    if (p.expects !== type) {
+      this.fail({ status: "broken", reason: "protocol", message: `the process running your code answered ${p.label} with a "${type}" message (does your code call process.send?), so it was stopped` });
+      return;
+    }
     this.pending.delete(id);
     clearTimeout(p.timer);
-    p.resolve(msg);
+    p.resolve(msg as CallResult); // request()'s callers read what they asked for (a result, a pong ...)
   }
 
   private failUnresponsive(): void {
@@ -375,7 +414,7 @@ export class Sandbox {
     if (this.dead) return Promise.resolve({ ...this.dead, message: `${this.dead.message} (so ${label} could not run)`, output: "", tls: [] });
     const id = this.nextId++;
     return new Promise((resolve) => {
-      const p: Pending = { resolve, label };
+      const p: Pending = { resolve, label, expects: ANSWERS[msg.type as string] ?? "" };
       p.timer = setTimeout(() => onTimeout(id), timeoutMs);
       this.pending.set(id, p);
       try {
@@ -445,7 +484,7 @@ export class Sandbox {
       if (reported.length === 0 || Date.now() >= deadline) break;
       await new Promise((res) => setTimeout(res, 5)); // a socket that is closing is usually gone within ms
     }
-    const pid = this.child?.pid;
+    const pid = this.pid;
     const k = pid !== undefined && !this.dead ? kernelSockets(pid) : undefined;
     if (!k) return reported;
     const tcp = (reported ?? []).filter((h) => h === "TCPServerWrap" || h === "TCPSocketWrap");
@@ -453,10 +492,14 @@ export class Sandbox {
     return [...Array<string>(k.listening).fill("TCPServerWrap"), ...Array<string>(k.connected).fill("TCPSocketWrap"), ...(reported ?? []).filter((h) => h === "UDPWrap")];
   }
 
-  /** The child's process id. */
+  /** The process id of the Node process running the learner's code (under namespaces, a grandchild). */
   get pid(): number | undefined {
-    return this.child?.pid;
+    const outer = this.child?.pid;
+    if (outer === undefined || !this.opts.confinement) return outer;
+    this.innerPid ??= commandPid(this.opts.confinement, outer);
+    return this.innerPid;
   }
+  private innerPid: number | undefined;
 
   /** Why the child died, if it did. */
   get brokenReason(): Broken | undefined {
