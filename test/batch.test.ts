@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { discoverSubmissions, parseJobs, parseLessons } from "../checker/batch/discover.ts";
 import { integrityFlags, MIN_LENGTH, normalise, stripTsComments, workbookReference, type StudentFiles } from "../checker/batch/integrity.ts";
 import { copySubmissionAsync } from "../checker/batch/copy.ts";
@@ -295,6 +295,34 @@ describe("discovery and arguments", () => {
     expect(report.files).toBe(2);
     expect(report.skipped.map((s) => s.replaceAll("\\", "/")).sort()).toEqual(["lessons/05/link.json", "lessons/node_modules"]);
   });
+});
+
+describe("a lesson file the grader cannot read", () => {
+  it("is that student's error, named, and the others are graded (mode 000, or EACCES as root can meet it)", async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, "unreadable-"));
+    for (const name of ["locked", "open"]) {
+      fs.mkdirSync(path.join(dir, name, "lessons", L05), { recursive: true });
+      fs.writeFileSync(path.join(dir, name, "lessons", L05, "exercise.ts"), ref("solutions", L05) + `// ${name}\n`);
+    }
+    const locked = path.join(dir, "locked", "lessons", L05, "exercise.ts");
+    fs.chmodSync(locked, 0o000);
+    // Root reads mode 000 files anyway: there, opening it fails the way it does for anyone else.
+    const realOpen = fs.openSync;
+    const spy = vi.spyOn(fs, "openSync").mockImplementation(((p: fs.PathLike, ...rest: unknown[]) => {
+      if (String(p) === locked) throw Object.assign(new Error(`EACCES: permission denied, open '${locked}'`), { code: "EACCES" });
+      return (realOpen as (...a: unknown[]) => number)(p, ...rest);
+    }) as typeof fs.openSync);
+    try {
+      const r = await runBatch({ submissions: discoverSubmissions(dir), lessons: LESSONS.filter((l) => l.id === L05), jobs: 2 });
+      const by = (n: string) => r.students.find((s) => s.student === n)!.lessons[L05];
+      expect(by("locked").status).toBe("error");
+      expect(by("locked").message).toMatch(/cannot read lessons\/05-reject-bad-certs\/exercise\.ts \(EACCES\)/);
+      expect(by("open").status).toBe("pass");
+    } finally {
+      spy.mockRestore();
+      fs.chmodSync(locked, 0o644);
+    }
+  }, 60_000);
 });
 
 describe("npm run grade", () => {

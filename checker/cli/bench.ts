@@ -158,6 +158,8 @@ interface BatchBench {
   baselineEstimatedMs: number;
   speedup: number;
   jobs: number;
+  /** With --isolation-rounds: the same class, interleaved, with the confinement this machine has and with none. */
+  isolation?: { rounds: number; autoMs: number; noneMs: number; perSubmissionCostMs: number; ratio: number };
 }
 
 /**
@@ -167,7 +169,7 @@ interface BatchBench {
  * lesson, one after the other, on the first `sample` submissions (the kinds
  * take turns: 9 is three of each), scaled to the class.
  */
-async function benchBatch(students: number, sample: number, env: NodeJS.ProcessEnv): Promise<BatchBench> {
+async function benchBatch(students: number, sample: number, env: NodeJS.ProcessEnv, isolationRounds = 0): Promise<BatchBench> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-bench-class-"));
   try {
     const klass = await makeSampleClass(path.join(dir, "class"), students);
@@ -185,6 +187,20 @@ async function benchBatch(students: number, sample: number, env: NodeJS.ProcessE
         const file = path.join(s.dir, "lessons", l.id, l.files[0]);
         baselineSampleMs += (await timeAny([RUN, "lesson", String(l.number), "--file", file, "--json"], stateEnv)).ms;
       }
+    // What the operating-system confinement costs: the same class with it (auto) and without
+    // (--isolation none), taking turns so that the machine's noise falls on both alike.
+    let isolation: BatchBench["isolation"];
+    if (isolationRounds > 0) {
+      const auto: number[] = [];
+      const none: number[] = [];
+      for (let i = 0; i < isolationRounds; i++) {
+        auto.push((await timeAny([RUN, "grade", path.join(dir, "class")], env)).ms);
+        none.push((await timeAny([RUN, "grade", path.join(dir, "class"), "--isolation", "none"], env)).ms);
+      }
+      const autoMs = median(auto);
+      const noneMs = median(none);
+      isolation = { rounds: isolationRounds, autoMs: Math.round(autoMs), noneMs: Math.round(noneMs), perSubmissionCostMs: Math.round((autoMs - noneMs) / students), ratio: Number((autoMs / noneMs).toFixed(2)) };
+    }
     const n = Math.min(sample, students);
     const baselinePerSubmissionMs = baselineSampleMs / n;
     const baselineEstimatedMs = baselinePerSubmissionMs * students;
@@ -198,6 +214,7 @@ async function benchBatch(students: number, sample: number, env: NodeJS.ProcessE
       baselineEstimatedMs: Math.round(baselineEstimatedMs),
       speedup: Number((baselineEstimatedMs / batch.ms).toFixed(1)),
       jobs: os.availableParallelism(),
+      ...(isolation ? { isolation } : {}),
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -214,6 +231,7 @@ async function main(argv: string[]): Promise<number> {
       "baseline-sample": { type: "string", default: "9" },
       "skip-batch": { type: "boolean" },
       "only-batch": { type: "boolean" },
+      "isolation-rounds": { type: "string", default: "0" },
       node: { type: "string", default: "current" },
     },
   });
@@ -226,7 +244,9 @@ async function main(argv: string[]): Promise<number> {
   if (values["only-batch"]) {
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
-    const b = await benchBatch(students, sample, env);
+    const rounds = Number(values["isolation-rounds"]);
+    if (!Number.isInteger(rounds) || rounds < 0) throw new Error("--isolation-rounds takes a whole number");
+    const b = await benchBatch(students, sample, env, rounds);
     process.stdout.write(values.json ? JSON.stringify({ batch: b }) + "\n" : formatBatch(b));
     return 0;
   }
@@ -341,6 +361,9 @@ function formatBatch(b: BatchBench): string {
     `batch: npm run grade on ${b.students} made-up submissions (solutions, stubs, half-done), all lessons, --jobs ${b.jobs}: ${s(b.batchMs)} (${b.batchPerSubmissionMs} ms per submission)`,
     `baseline: lesson.ts N --file, once per submission and lesson, timed on ${b.baselineSample} submissions: ${s(b.baselineSampleMs)} (${b.baselinePerSubmissionMs} ms per submission), so ~${s(b.baselineEstimatedMs)} for ${b.students}`,
     `batch speed-up: ${b.speedup}× (targets: ≥ 4×, and under 60 s for 60 submissions)`,
+    ...(b.isolation
+      ? [`isolation: medians of ${b.isolation.rounds} interleaved runs, ${s(b.isolation.autoMs)} with this machine's confinement, ${s(b.isolation.noneMs)} with --isolation none: ${b.isolation.perSubmissionCostMs} ms per submission (${b.isolation.ratio}×)`]
+      : []),
     "",
   ].join("\n");
 }
