@@ -20,6 +20,12 @@ export interface StudentResult {
   writtenAnswer?: string;
   /** How long this student's grading took, in milliseconds. */
   ms: number;
+  /**
+   * Points the instructor set by hand after reading (an overrides file, see
+   * checker/report/overrides.ts), by lesson id: they replace the computed points in every
+   * report, which marks them as overridden.
+   */
+  overrides?: Record<string, { points: number; reason?: string }>;
 }
 
 export interface BatchResult {
