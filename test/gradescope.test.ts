@@ -150,7 +150,8 @@ describe("what students upload, as graded", () => {
   it("lesson 4's certs/ beside lessons/ is taken; a link is never followed", () => {
     const dir = path.join(base, "certs-in");
     writeFiles(dir, { "lessons/04-self-signed-echo/exercise.ts": "x", "certs/cert.pem": "C", "certs/key.pem": "K" });
-    fs.symlinkSync(path.join(WORKBOOK_ROOT, "solutions", "05-reject-bad-certs", "exercise.ts"), path.join(dir, "lessons", "05-reject-bad-certs"));
+    const target = path.join(WORKBOOK_ROOT, "solutions", "05-reject-bad-certs", "exercise.ts");
+    fs.symlinkSync(target, path.join(dir, "lessons", "05-reject-bad-certs"));
     const staged = stageSubmission(dir, path.join(base, "certs-out"), lessons);
     expect(fs.readFileSync(path.join(staged.dir, "certs", "key.pem"), "utf8")).toBe("K");
     expect(staged.found).toEqual(["04-self-signed-echo"]);

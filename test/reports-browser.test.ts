@@ -9,10 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { BatchResult } from "../checker/batch/types.ts";
+import type { BatchResult, StudentResult } from "../checker/batch/types.ts";
 import { writeReports } from "../checker/report/batch-reports.ts";
 import { visibleControls } from "../checker/report/escape.ts";
-import { gradedBatch, handBatch, HOSTILE_NAME } from "./fixtures/batch-result.ts";
+import { ALL_LESSONS, gradedBatch, handBatch, HOSTILE_NAME } from "./fixtures/batch-result.ts";
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter((p): p is string => Boolean(p));
 /** apt-get may wait for another install's lock and download ~100 MB: bounded, but not tight. */
@@ -82,9 +82,9 @@ afterAll(() => {
 });
 
 /** A fresh, empty profile for every start: nothing from another run, nothing kept. */
-function browse(extra: string[]): Promise<Run> {
+function browse(extra: string[], file = page): Promise<Run> {
   const profile = fs.mkdtempSync(path.join(tmp, "profile-"));
-  return run((chromium as { bin: string }).bin, [...FLAGS, `--user-data-dir=${profile}`, ...extra, pathToFileURL(page).href], 90_000);
+  return run((chromium as { bin: string }).bin, [...FLAGS, `--user-data-dir=${profile}`, ...extra, pathToFileURL(file).href], 90_000);
 }
 
 /** Text as Chromium serialises it back, decoded. */
@@ -124,7 +124,8 @@ it("opens in headless Chromium and shows every student, with a cell per lesson h
   expect(decode(dom)).toContain(HOSTILE_NAME);
   // The flags and the written answers are there too.
   expect(dom).toMatch(/<section id="flags">.*identical to the reference solution/s);
-  expect((dom.match(/<article id="answer-\d+" class="written">/g) ?? []).length).toBe(batch.students.length);
+  // (an answer for each student who handed one in)
+  expect((dom.match(/<article id="answer-\d+" class="written">/g) ?? []).length).toBe(batch.students.filter((s) => s.writtenAnswer !== undefined).length);
 });
 
 it("renders to a screenshot", async (ctx) => {
@@ -138,4 +139,77 @@ it("renders to a screenshot", async (ctx) => {
   expect(png.length).toBeGreaterThan(20_000); // a page, not a blank
   // For a person to look at: TLS_WORKBOOK_SCREENSHOT=/path/to/file.png npx vitest run test/reports-browser.test.ts
   if (process.env.TLS_WORKBOOK_SCREENSHOT) fs.copyFileSync(shot, process.env.TLS_WORKBOOK_SCREENSHOT);
+});
+
+/**
+ * A made-up class at its widest: the seven lessons, a 40-character name in one word and one
+ * in several, a file shared by three, points set by hand, long check names and messages.
+ */
+function wideBatch(): BatchResult {
+  const b = handBatch();
+  const [ada, zoe] = b.students;
+  const word = "Maximiliana-Featherstonehaugh-Wolfeschle";
+  const words = "Bartholomew Alexander Featherstonehaughs";
+  expect([word.length, words.length]).toEqual([40, 40]);
+  const long = (k: number) => `${"a check whose name goes on and on ".repeat(3)}${k}`;
+  const wordy: StudentResult = {
+    ...ada,
+    student: word,
+    lessons: Object.fromEntries(
+      ALL_LESSONS.map((id, j) => [
+        id,
+        { version: 3, lesson: id, status: "fail", tests: [...Array(13)].map((_, k) => ({ name: long(k), status: k % 3 ? "pass" : "fail", message: `expected: ${"x".repeat(400)}\ngot:      ${"y".repeat(j * 50)}`, output: "z".repeat(300) })) },
+      ]),
+    ),
+    overrides: { [ALL_LESSONS[3]]: { points: 7, reason: "a long reason ".repeat(30) }, [ALL_LESSONS[6]]: { points: 10 } },
+    flags: [{ lesson: ALL_LESSONS[4], kind: "matches-student", other: words }],
+  };
+  const spaced: StudentResult = { ...zoe, student: words, overrides: { [ALL_LESSONS[1]]: { points: 3, reason: "by hand" } }, flags: [{ lesson: ALL_LESSONS[4], kind: "matches-student", other: word }] };
+  return { ...b, students: [...b.students, wordy, spaced] };
+}
+
+const attr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+
+it("fits 1024 px wide: no horizontal page scroll with 7 lessons and a 40-character name, with a cell open or not", async (ctx) => {
+  if ("reason" in chromium) ctx.skip(`Chromium unavailable: ${chromium.reason}`);
+  const b = wideBatch();
+  const dir = path.join(tmp, "wide");
+  const [, , , report] = await writeReports(b, dir);
+  // The report runs no script (its policy forbids it): a page of the test's own shows it in a
+  // 1024×768 frame, measures it, then opens each cell of the class table in turn.
+  const measure = `
+    const f = document.getElementById("f");
+    let done = false;
+    function measure() {
+      const d = f.contentDocument;
+      if (done || !d || d.URL !== "about:srcdoc" || !d.querySelector(".grades")) return;
+      done = true;
+      const de = d.documentElement;
+      const out = { viewport: de.clientWidth, closed: de.scrollWidth, cells: 0, wide: [] };
+      for (const td of d.querySelectorAll("td.cell")) {
+        const det = td.querySelector("details");
+        det.open = true;
+        out.cells++;
+        if (de.scrollWidth > 1024) out.wide.push(td.closest("tr").id + " " + td.dataset.lesson + " " + de.scrollWidth);
+        det.open = false;
+      }
+      document.getElementById("out").textContent = JSON.stringify(out);
+    }
+    f.addEventListener("load", measure);
+    measure();`;
+  const harness = path.join(dir, "measure.html");
+  fs.writeFileSync(
+    harness,
+    `<!DOCTYPE html><html><head><meta charset="utf-8"><title>measure</title></head><body style="margin:0"><iframe id="f" style="border:0;width:1024px;height:768px" srcdoc="${attr(fs.readFileSync(report, "utf8"))}"></iframe><pre id="out"></pre><script>${measure}</script></body></html>`,
+  );
+  const r = await browse(["--dump-dom", "--window-size=1280,900"], harness);
+  expect(r.code, r.stderr.slice(-2000)).toBe(0);
+  const json = /<pre id="out">(.*?)<\/pre>/s.exec(r.stdout)?.[1];
+  expect(json, "the measuring page did not run").toBeTruthy();
+  const m = JSON.parse(decode(json!)) as { viewport: number; closed: number; cells: number; wide: string[] };
+  expect(m.viewport).toBeLessThanOrEqual(1024);
+  expect(m.viewport).toBeGreaterThan(900);
+  expect(m.closed).toBeLessThanOrEqual(1024); // document.documentElement.scrollWidth
+  expect(m.cells).toBe(b.students.length * ALL_LESSONS.length);
+  expect(m.wide).toEqual([]); // no cell, opened, pushes the page wider
 });

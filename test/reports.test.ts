@@ -2,7 +2,7 @@
 // (three students graded against one lab) and from a hand-made batch with every status:
 // results.json keeps the v3 objects, junit.xml is well-formed XML whose counts match the
 // results, grades.csv has the documented columns and RFC 4180 quoting, report.html escapes
-// hostile names and output, and the GitHub Classroom output decodes to the reporter's shape.
+// hostile names and output.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -14,15 +14,16 @@ import type { BatchResult, StudentResult } from "../checker/batch/types.ts";
 import { UsageError } from "../checker/cli/common.ts";
 import { LESSONS } from "../checker/manifest.ts";
 import { WORKBOOK_ROOT } from "../checker/paths.ts";
-import { classroomOutput, REPORT_FILES, writeReports } from "../checker/report/batch-reports.ts";
-import { classroomRunners, MAX_ENCODED, type ClassroomResult } from "../checker/report/classroom.ts";
+import { REPORT_FILES, writeReports } from "../checker/report/batch-reports.ts";
 import { gradesCsv } from "../checker/report/csv.ts";
 import { reportHtml } from "../checker/report/html.ts";
 import { junitXml } from "../checker/report/junit.ts";
+import { flagClusters } from "../checker/report/flags.ts";
+import { classSummary, summaryCsv, summaryText } from "../checker/report/summary.ts";
 import { visibleControls } from "../checker/report/escape.ts";
-import { lessonScore, splitPoints } from "../checker/report/points.ts";
+import { lessonScore } from "../checker/report/points.ts";
 import type { TestResult } from "../checker/report/results.ts";
-import { ALL_LESSONS, gradedBatch, handBatch, HOSTILE_ANSWER, HOSTILE_NAME, HOSTILE_OUTPUT, QUOTED_NAME, single } from "./fixtures/batch-result.ts";
+import { ALL_LESSONS, gradedBatch, handBatch, HOSTILE_ANSWER, HOSTILE_NAME, HOSTILE_OUTPUT, QUOTED_NAME } from "./fixtures/batch-result.ts";
 
 let graded: BatchResult;
 let tmp: string;
@@ -218,7 +219,7 @@ function parseCsv(text: string): string[][] {
 // ---- results.json and writeReports ----
 
 describe("writeReports", () => {
-  it("writes the four files and returns their paths; results.json holds the v3 objects", async () => {
+  it("writes the five files and returns their paths; results.json holds the v3 objects", async () => {
     const dir = path.join(tmp, "out", "nested");
     const paths = await writeReports(graded, dir);
     expect(paths).toEqual(REPORT_FILES.map((f) => path.join(dir, f)));
@@ -376,11 +377,13 @@ describe("junit.xml content", () => {
 describe("grades.csv", () => {
   it("has a column per lesson, a total, the maximum and the flags, and a row per student", () => {
     for (const b of [graded, handBatch()]) {
-      const text = gradesCsv(b);
+      const file = gradesCsv(b);
+      expect(file.startsWith("\uFEFF")).toBe(true); // a UTF-8 byte-order mark, for Excel
+      const text = file.slice(1);
       expect(text.endsWith("\r\n")).toBe(true);
       expect(text.replace(/\r\n/g, "")).not.toMatch(/(?<!")\n/); // line breaks only inside quoted fields
       const rows = parseCsv(text);
-      expect(rows[0]).toEqual(["student", ...ALL_LESSONS, "total", "max", "flags"]);
+      expect(rows[0]).toEqual(["student", ...ALL_LESSONS, "total", "max", "flags", "overridden"]);
       expect(rows.length).toBe(b.students.length + 1);
       for (const [i, s] of b.students.entries()) {
         const row = rows[i + 1];
@@ -390,6 +393,7 @@ describe("grades.csv", () => {
         for (const c of cells) expect(Number.isInteger(c) && c >= 0 && c <= 10).toBe(true);
         expect(Number(row[1 + ALL_LESSONS.length])).toBe(cells.reduce((a, c) => a + c, 0));
         expect(Number(row[2 + ALL_LESSONS.length])).toBe(10 * ALL_LESSONS.length);
+        expect(row.at(-1)).toBe(""); // nothing set by hand
       }
     }
   });
@@ -400,7 +404,7 @@ describe("grades.csv", () => {
     const rows = parseCsv(text);
     expect(rows[2][0]).toBe(QUOTED_NAME);
     expect(rows[3][0]).toBe(`'=HYPERLINK("http://evil.example","x")`);
-    expect(rows[2].at(-1)).toBe(`05-reject-bad-certs: identical to =HYPERLINK("http://evil.example","x")'s file; 03-inspect-cert: identical to the reference solution`);
+    expect(rows[2].at(-2)).toBe(`05-reject-bad-certs: identical to =HYPERLINK("http://evil.example","x")'s file; 03-inspect-cert: identical to the reference solution`);
     expect(parseCsv(gradesCsv(graded))[3][0]).toBe(HOSTILE_NAME);
   });
 
@@ -439,7 +443,8 @@ describe("report.html", () => {
       // Student text is escaped, so every '<' left opens one of our own tags.
       const tags = page.match(/<[a-zA-Z][^>]*>/g) ?? [];
       expect(tags.length).toBeGreaterThan(50);
-      for (const tag of tags) expect(tag.replace(/"[^"]*"/g, '""')).not.toMatch(/\s(src|href|action|formaction|srcset|poster|data|on\w+)=/i);
+      // (but for the links from the class table to each student's section, within the page)
+      for (const tag of tags) expect(tag.replace(/^<a class="to-detail" href="#detail-\d+">$/, "<a>").replace(/"[^"]*"/g, '""')).not.toMatch(/\s(src|href|action|formaction|srcset|poster|data|on\w+)=/i);
       expect(new Set(tags.map((t) => /^<(\w+)/.exec(t)![1].toLowerCase()))).not.toContain("script");
       const style = /<style>([^<]*)<\/style>/.exec(page)![1];
       expect(style).not.toMatch(/url\(|@import|https?:/i);
@@ -462,146 +467,11 @@ describe("report.html", () => {
     expect(page).toContain("could not compile lessons/02-verified-client/exercise.ts");
     // Flags: in the cell and in their own section.
     expect(page).toMatch(/<span class="flag" title="identical to the reference solution">⚑<\/span>/);
-    expect(page).toContain(`<td>O&#39;Neil, Zoë &quot;Z&quot;</td><td>05-reject-bad-certs</td><td>identical to =HYPERLINK(&quot;http://evil.example&quot;,&quot;x&quot;)&#39;s file</td>`);
-    // Written answers: shown as written, line breaks kept by CSS.
-    expect(page).toContain(`<div class="answer">Without verification the bytes are still encrypted, but anyone in the middle can pose as the server.\n\nTrust the self-signed certificate with \`ca\` instead.</div>`);
+    expect(page).toContain(`<li class="cluster" data-lesson="05-reject-bad-certs" data-students="2"><b>lesson 05 · Rejecting bad certificates</b>: <span class="who">O&#39;Neil, Zoë &quot;Z&quot;</span> and <span class="who">=HYPERLINK(&quot;http://evil.example&quot;,&quot;x&quot;)</span> have the same file</li>`);
+    expect(page).toContain(`<tr><td>O&#39;Neil, Zoë &quot;Z&quot;</td><td>03-inspect-cert</td><td>identical to the reference solution</td></tr>`);
+    // Written answers: shown as written, a paragraph per <p>.
+    expect(page).toContain(`<div class="answer"><p>Without verification the bytes are still encrypted, but anyone in the middle can pose as the server.</p><p>Trust the self-signed certificate with \`ca\` instead.</p></div>`);
     expect(page).toMatch(/<article id="answer-1" class="written"><h3>O&#39;Neil, Zoë &quot;Z&quot;<\/h3><p class="sub">[^<]*<span class="fail">✘ 0\/1<\/span> · 0 words<\/p><p class="sub">No answer.<\/p>/);
-  });
-});
-
-// ---- GitHub Classroom ----
-
-/** What the reporter does with our lines (classroom-resources/autograding-grading-reporter src/main.js, notify-classroom.js). */
-function asTheReporterReadsIt(output: string) {
-  const outputs = Object.fromEntries(output.trimEnd().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(outputs)) if (k !== "runners") env[`${k.toUpperCase()}_RESULTS`] = v; // the workflow's env: block
-  const runnerResults = outputs.runners
-    .split(/[\s,]/)
-    .filter(Boolean)
-    .map((runner) => ({ runner, results: JSON.parse(Buffer.from(env[`${runner.trim().toUpperCase()}_RESULTS`], "base64").toString("utf-8")) as ClassroomResult }));
-  let totalPoints = 0;
-  let maxPoints = 0;
-  for (const { results } of runnerResults) {
-    if (!results.max_score) continue;
-    maxPoints += results.max_score;
-    for (const { score } of results.tests) totalPoints += score;
-  }
-  return { outputs, runnerResults, text: `Points ${totalPoints}/${maxPoints}`, failed: runnerResults.some((r) => r.results.status === "fail" || r.results.status === "error") };
-}
-
-describe("GitHub Classroom output", () => {
-  it("decodes, for a real grading, to { version, status, max_score, tests[{ name, status, score, message }] } per lesson", () => {
-    for (const [i, s] of graded.students.entries()) {
-      const out = classroomOutput(single(graded, i));
-      expect(out).toMatch(/^(lesson0[1-7]=[A-Za-z0-9+/]+=*\n){7}runners=lesson01,lesson02,lesson03,lesson04,lesson05,lesson06,lesson07\n$/);
-      const { runnerResults } = asTheReporterReadsIt(out);
-      expect(runnerResults.map((r) => r.runner)).toEqual(LESSONS.map((l) => `lesson${String(l.number).padStart(2, "0")}`));
-      for (const [j, { results }] of runnerResults.entries()) {
-        const lesson = s.lessons[ALL_LESSONS[j]];
-        expect(Object.keys(results).sort()).toEqual(["max_score", "status", "tests", "version"]);
-        expect(results.version).toBe(1);
-        expect(results.status).toBe(lesson.status);
-        expect(results.max_score).toBe(10);
-        expect(results.tests.length).toBe(Math.max(1, lesson.tests.filter((t) => t.status !== "skip").length));
-        for (const t of results.tests) {
-          expect(typeof t.name).toBe("string");
-          expect(["pass", "fail", "error"]).toContain(t.status);
-          expect(Number.isInteger(t.score) && t.score >= 0).toBe(true);
-          expect(typeof t.message).toBe("string");
-          if (t.status !== "pass") expect(t.message.length).toBeGreaterThan(0);
-        }
-        expect(results.tests.reduce((a, t) => a + t.score, 0)).toBe(lessonScore(lesson).points);
-      }
-    }
-  });
-
-  it("adds up as the reporter adds it: points out of 70, and the job fails while a lesson does", () => {
-    const ada = asTheReporterReadsIt(classroomOutput(single(graded, 0)));
-    const points = ALL_LESSONS.reduce((a, id) => a + lessonScore(graded.students[0].lessons[id]).points, 0);
-    expect(ada.text).toBe(`Points ${points}/70`);
-    expect(points).toBeGreaterThanOrEqual(18); // at least the quiz (10) and the copied text (8)
-    expect(ada.failed).toBe(true); // 07 fails
-    const stub = asTheReporterReadsIt(classroomOutput(single(graded, 1)));
-    expect(stub.text).toMatch(/^Points [0-9]\/70$/);
-    // A lesson that could not be graded still counts its 10 points as possible.
-    const hostile = asTheReporterReadsIt(classroomOutput(single(graded, 2)));
-    const compile = hostile.runnerResults[2].results;
-    expect(compile).toMatchObject({ status: "error", max_score: 10, tests: [{ status: "error", score: 0 }] });
-    expect(compile.tests[0].message).toMatch(/^could not compile /);
-    expect(hostile.text).toMatch(/\/70$/);
-  });
-
-  it("passes a full workbook at 70/70, leaving skipped checks out", () => {
-    const b = handBatch();
-    const tests: TestResult[] = [...Array(13)].map((_, k) => ({ name: `c${k}`, status: "pass" }));
-    tests.push({ name: "live", status: "skip", message: "offline" });
-    const perfect: StudentResult = { ...b.students[0], lessons: Object.fromEntries(ALL_LESSONS.map((id) => [id, { version: 3, lesson: id, status: "pass", tests }])) };
-    const r = asTheReporterReadsIt(classroomOutput({ ...b, students: [perfect] }));
-    expect(r.text).toBe("Points 70/70");
-    expect(r.failed).toBe(false);
-    expect(r.runnerResults[0].results.tests.map((t) => t.name)).not.toContain("live");
-  });
-
-  it("shows a failing check's message and what the code printed", () => {
-    const [, , l3] = classroomRunners(handBatch().students[0], ALL_LESSONS);
-    const t = l3.result.tests.find((x) => x.status === "fail")!;
-    expect(t.message).toBe("expected: 29\ngot:      30\nwhy it matters: off by one\nyour code printed:\ndebug: 30\n");
-    expect(t.filename).toBe("lessons/03-inspect-cert/exercise.ts");
-    expect(t.test_code).toBe("npm run lesson 3");
-  });
-
-  it("keeps each lesson small enough for an environment variable, however much was printed", () => {
-    const b = handBatch();
-    const flood: StudentResult = {
-      ...b.students[0],
-      lessons: { [ALL_LESSONS[1]]: { version: 3, lesson: ALL_LESSONS[1], status: "fail", tests: [...Array(60)].map((_, k) => ({ name: `check ${k}`, status: "fail" as const, message: "m".repeat(5000), output: "x".repeat(1 << 20) })) } },
-    };
-    const [runner] = classroomRunners(flood, [ALL_LESSONS[1]]);
-    const encoded = Buffer.from(JSON.stringify(runner.result)).toString("base64");
-    expect(encoded.length).toBeLessThanOrEqual(MAX_ENCODED);
-    expect(runner.result.tests.length).toBe(60);
-    expect(runner.result.tests[0].message.length).toBeLessThan(400);
-  });
-
-  it("is for one workbook: a batch of several is refused", () => {
-    expect(() => classroomOutput(graded)).toThrow(/one workbook/);
-  });
-});
-
-describe("points", () => {
-  it("round down, so that full points mean every judged check passes", () => {
-    const tests = (p: number, f: number): TestResult[] => [...[...Array(p)].map((): TestResult => ({ name: "p", status: "pass" })), ...[...Array(f)].map((): TestResult => ({ name: "f", status: "fail" }))];
-    expect(lessonScore({ version: 3, lesson: "x", status: "pass", tests: tests(13, 0) }).points).toBe(10);
-    expect(lessonScore({ version: 3, lesson: "x", status: "fail", tests: tests(26, 1) }).points).toBe(9);
-    expect(lessonScore({ version: 3, lesson: "x", status: "fail", tests: tests(1, 26) }).points).toBe(0);
-    expect(lessonScore({ version: 3, lesson: "x", status: "error", tests: [] }).points).toBe(0);
-    expect(lessonScore(undefined).status).toBe("missing");
-    for (const [points, p, f] of [[10, 9, 0], [7, 13, 4], [3, 2, 5], [0, 0, 3], [10, 27, 0]]) {
-      const split = splitPoints(points, tests(p, f));
-      expect(split.reduce((a, b) => a + b, 0)).toBe(p ? points : 0);
-      expect(split.every(Number.isInteger)).toBe(true);
-      expect(split.slice(p).every((x) => x === 0)).toBe(true);
-    }
-  });
-});
-
-// ---- the workflow template ----
-
-describe(".github/classroom/grade.yml", () => {
-  const yml = fs.readFileSync(path.join(WORKBOOK_ROOT, ".github", "classroom", "grade.yml"), "utf8");
-  it("is the workflow the Classroom reporter expects, grading once and reporting every lesson", () => {
-    expect(yml).toMatch(/^name: Autograding Tests$/m);
-    expect(yml).toMatch(/^ {2}run-autograding-tests:$/m);
-    expect(yml).toMatch(/uses: actions\/checkout@v4/);
-    expect(yml).toMatch(/uses: actions\/setup-node@v4\n\s+with:\n\s+node-version: 20/);
-    expect(yml).toMatch(/run: npm ci\b/);
-    expect(yml).toMatch(/id: grade\n(\s+#.*\n)*\s+run: npm run --silent grade -- --classroom >> "\$GITHUB_OUTPUT"/);
-    expect(yml).toMatch(/uses: classroom-resources\/autograding-grading-reporter@v1/);
-    const ids = LESSONS.map((l) => `lesson${String(l.number).padStart(2, "0")}`);
-    for (const id of ids) expect(yml).toContain(`${id.toUpperCase()}_RESULTS: "\${{ steps.grade.outputs.${id} }}"`);
-    expect(yml).toMatch(new RegExp(`runners: ${ids.join(",")}$`, "m"));
-    expect(yml).not.toMatch(/\t/);
   });
 });
 
@@ -649,7 +519,9 @@ describe("hostile names and text in every report", () => {
   }
   const rendered = () => {
     const b = hostileBatch();
-    return { csv: gradesCsv(b), html: reportHtml(b), junit: junitXml(b), table: renderTable(b, noColours), progress: progressLines(b) };
+    const csv = gradesCsv(b);
+    expect(csv.startsWith("\uFEFF")).toBe(true); // the byte-order mark, U+FEFF, is grades.csv's first character and no other
+    return { csv: csv.slice(1), html: reportHtml(b), junit: junitXml(b), table: renderTable(b, noColours), progress: progressLines(b) };
   };
 
   it("carries no raw control, format (Cf) or lone surrogate character, in any report", () => {
@@ -690,6 +562,308 @@ describe("hostile names and text in every report", () => {
     const rows = parseCsv(rendered().csv).slice(1);
     expect(rows.slice(4).map((row) => row[0])).toEqual([`'=HYPERLINK("http://evil.example","\\u202ealice")\\u0000`, "\\u0009=1+1", "'@SUM(1)\\u001b"]);
     // The flags column names the other student the same way.
-    expect(rows[0].at(-1)).toBe(`${l1}: identical to \\u202eecila's file`);
+    expect(rows[0].at(-2)).toBe(`${l1}: identical to \\u202eecila's file`);
+  });
+});
+
+// ---- the class summary (summary.ts, summary.csv) ----
+
+/** Four students, three lessons: passes, failures, a compile error, an error check, skips, a missing lesson, points set by hand. */
+function summaryBatch(): BatchResult {
+  const [l1, l2, l3] = ALL_LESSONS;
+  const t = (name: string, status: TestResult["status"], message?: string): TestResult => ({ name, status, ...(message ? { message } : {}) });
+  const r = (lesson: string, status: "pass" | "fail" | "error", tests: TestResult[], message?: string) => ({ version: 3 as const, lesson, status, tests, ...(message ? { message } : {}) });
+  const VERIFIES = `verifies "the name", not the IP`;
+  const students: StudentResult[] = [
+    {
+      student: "alice",
+      lessons: {
+        [l1]: r(l1, "pass", [t("reads answers", "pass"), t("q02 is right", "pass")]),
+        [l2]: r(l2, "fail", [t("connects", "fail", "refused"), t(VERIFIES, "pass"), t("live: example.com", "skip", "offline")]),
+        [l3]: r(l3, "error", [t("parses", "pass"), t("checks dates", "error", "the grader itself failed")]),
+      },
+      flags: [],
+      ms: 10,
+    },
+    {
+      student: "bob",
+      lessons: {
+        [l1]: r(l1, "fail", [t("reads answers", "pass"), t("q02 is right", "fail", "wrong")]),
+        [l2]: r(l2, "fail", [t("connects", "fail", "refused"), t(VERIFIES, "fail", "accepted a wrong name")]),
+        [l3]: r(l3, "pass", [t("parses", "pass"), t("checks dates", "pass")]),
+      },
+      flags: [],
+      overrides: { [l2]: { points: 6, reason: "works on the lab, the grader timed out" } },
+      ms: 10,
+    },
+    {
+      student: "carol",
+      lessons: {
+        [l1]: r(l1, "error", [], "could not compile lessons/01-what-tls-gives/answers.json:1:2: ERROR: Unexpected end of file"),
+        [l2]: r(l2, "pass", [t("connects", "pass"), t(VERIFIES, "pass")]),
+        [l3]: r(l3, "pass", [t("parses", "pass"), t("checks dates", "skip", "offline")]),
+      },
+      flags: [],
+      ms: 10,
+    },
+    {
+      student: "dave",
+      lessons: {
+        [l1]: r(l1, "fail", [t("reads answers", "fail", "no answers"), t("q02 is right", "skip", "offline")]),
+        // l2 missing: the batch graded it, but holds no result for dave
+        [l3]: r(l3, "error", [], "no lessons/03-inspect-cert/exercise.ts"),
+      },
+      flags: [],
+      ms: 10,
+    },
+  ];
+  return { version: 1, generatedAt: "2026-11-27T10:00:00.000Z", lessons: [l1, l2, l3], students };
+}
+
+describe("class summary (summary.ts)", () => {
+  const [l1, l2, l3] = ALL_LESSONS;
+
+  it("counts per lesson the students who passed, failed, could not be graded, and the mean points (points set by hand included)", () => {
+    const sum = classSummary(summaryBatch());
+    expect(sum.students).toBe(4);
+    expect(sum.lessons.map(({ lesson, passed, failed, ungraded, missing, overridden }) => ({ lesson, passed, failed, ungraded, missing, overridden }))).toEqual([
+      { lesson: l1, passed: 1, failed: 2, ungraded: 1, missing: 0, overridden: 0 },
+      { lesson: l2, passed: 1, failed: 2, ungraded: 1, missing: 1, overridden: 1 },
+      { lesson: l3, passed: 2, failed: 0, ungraded: 2, missing: 0, overridden: 0 },
+    ]);
+    // l1: 10 + 5 + 0 + 0; l2: 5 + 6 (by hand; computed 0) + 10 + 0; l3: 5 + 10 + 10 + 0
+    expect(sum.lessons.map((l) => l.meanPoints)).toEqual([15 / 4, 21 / 4, 25 / 4]);
+    expect(sum.meanTotal).toBe((20 + 21 + 20 + 0) / 4);
+    expect(sum.maxTotal).toBe(30);
+  });
+
+  it("gives each check its pass rate over the students it was judged for, and the checks most failed", () => {
+    const sum = classSummary(summaryBatch());
+    const VERIFIES = `verifies "the name", not the IP`;
+    expect(sum.checks.map(({ lesson, check, judged, passed, failed, errors, skipped, passRate }) => [lesson, check, judged, passed, failed, errors, skipped, passRate])).toEqual([
+      [l1, "reads answers", 3, 2, 1, 0, 0, 2 / 3],
+      [l1, "q02 is right", 2, 1, 1, 0, 1, 1 / 2],
+      [l2, "connects", 3, 1, 2, 0, 0, 1 / 3],
+      [l2, VERIFIES, 3, 2, 1, 0, 0, 2 / 3],
+      [l2, "live: example.com", 0, 0, 0, 0, 1, null],
+      [l3, "parses", 3, 3, 0, 0, 0, 1],
+      [l3, "checks dates", 2, 1, 1, 1, 1, 1 / 2],
+    ]);
+    // Most failures first; ties by name, not by lesson.
+    expect(sum.mostFailed.map((c) => c.check)).toEqual(["connects", "checks dates", "q02 is right", "reads answers", VERIFIES]);
+  });
+
+  it("lists at most 10 checks as the most failed", () => {
+    const b = summaryBatch();
+    const many: TestResult[] = [...Array(14)].map((_, k) => ({ name: `check ${String(k).padStart(2, "0")}`, status: k < 12 ? "fail" : "pass" }));
+    b.students[0].lessons[l1] = { version: 3, lesson: l1, status: "fail", tests: many };
+    const most = classSummary(b).mostFailed;
+    expect(most.length).toBe(10);
+    expect(most[0].check).toBe("connects"); // 2 failures
+    expect(most.slice(1).map((c) => c.check)).toEqual(["check 00", "check 01", "check 02", "check 03", "check 04", "check 05", "check 06", "check 07", "check 08"]);
+  });
+
+  it("summaryText: the lesson table and the checks most failed, plain text, no line over 80 characters", () => {
+    const text = summaryText(summaryBatch());
+    const lines = text.trimEnd().split("\n");
+    expect(lines.filter((l) => [...l].length > 80)).toEqual([]);
+    expect(text).not.toMatch(/\u001b/); // no colour
+    expect(lines[0]).toBe("Class summary: 4 students, 3 lessons, mean 15.3 of 30 points");
+    expect(text).toMatch(new RegExp(`^${l1}\\s+1\\s+2\\s+1\\s+3\\.8 / 10$`, "m"));
+    expect(text).toMatch(new RegExp(`^${l2}\\s+1\\s+2\\s+1\\s+5\\.3 / 10$`, "m"));
+    expect(text).toMatch(new RegExp(`^${l3}\\s+2\\s+0\\s+2\\s+6\\.3 / 10$`, "m"));
+    expect(text).toMatch(new RegExp(`^\\s+2/3\\s+33%\\s+${l2} · connects$`, "m"));
+    // However long a check's name, and whatever it holds, at the width asked for.
+    const b = summaryBatch();
+    b.students[1].lessons[l3] = { version: 3, lesson: l3, status: "fail", tests: [{ name: `a check \u001b[31mwith a name ${"far too long ".repeat(20)}`, status: "fail" }] };
+    for (const width of [80, 60, 40]) {
+      const narrow = summaryText(b, width).trimEnd().split("\n");
+      expect(narrow.filter((l) => [...l].length > width), `width ${width}`).toEqual([]);
+      expect(narrow.join("\n")).not.toMatch(/\u001b/);
+    }
+    expect(summaryText(b)).toContain("a check \\u001b[31mwith a name far too long");
+  });
+
+  it("summary.csv: a BOM, RFC 4180 with CRLF, a row per lesson and per check that add up", () => {
+    const b = summaryBatch();
+    const file = summaryCsv(b);
+    expect(file.startsWith("\uFEFF")).toBe(true);
+    const text = file.slice(1);
+    expect(text.endsWith("\r\n")).toBe(true);
+    expect(text.replace(/\r\n/g, "")).not.toMatch(/[\r\n]/);
+    const rows = parseCsv(text);
+    expect(rows[0]).toEqual(["lesson", "check", "judged", "passed", "failed", "pass_rate"]);
+    const sum = classSummary(b);
+    expect(rows.length).toBe(1 + sum.lessons.length + sum.checks.length);
+    expect(text).toContain(`"verifies ""the name"", not the IP"`); // quoted where needed
+    for (const row of rows.slice(1)) {
+      expect(row.length).toBe(6);
+      const [judged, passed, failed] = row.slice(2, 5).map(Number);
+      expect(passed + failed, row.join(",")).toBe(judged);
+      if (judged === 0) expect(row[5]).toBe("");
+      else expect(Number(row[5])).toBeCloseTo(passed / judged, 4);
+    }
+    const lessonRows = rows.filter((r) => r[1] === "(lesson)");
+    // judged: the students with a result for the lesson (dave has none for l2)
+    expect(lessonRows).toEqual([
+      [l1, "(lesson)", "4", "1", "3", "0.25"],
+      [l2, "(lesson)", "3", "1", "2", "0.3333"],
+      [l3, "(lesson)", "4", "2", "2", "0.5"],
+    ]);
+    // Each lesson's check rows follow it, and are the summary's.
+    expect(rows.slice(1, 4)).toEqual([
+      [l1, "(lesson)", "4", "1", "3", "0.25"],
+      [l1, "reads answers", "3", "2", "1", "0.6667"],
+      [l1, "q02 is right", "2", "1", "1", "0.5"],
+    ]);
+    expect(rows.find((r) => r[1] === "live: example.com")).toEqual([l2, "live: example.com", "0", "0", "0", ""]);
+  });
+
+  it("summary.csv and summaryText show no raw control or format character, and keep a formula a text", () => {
+    const b = handBatch(); // a check name with \u0001 and \u001b, a message with NUL and lone surrogates
+    b.students[2].lessons[ALL_LESSONS[0]].tests.push({ name: "=1+1", status: "fail" });
+    const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\uFFFE\uFFFF]|\p{Cf}|[\uD800-\uDFFF]/u;
+    const csv = summaryCsv(b).slice(1);
+    expect(csv).not.toMatch(INVISIBLE);
+    expect(summaryText(b)).not.toMatch(INVISIBLE);
+    expect(csv).toContain("control \\u0001 characters \\u001b[1m and ]]> in a name");
+    expect(parseCsv(csv).find((r) => r[0] === ALL_LESSONS[0] && r[1].includes("1+1"))?.[1]).toBe("'=1+1");
+  });
+
+  it("is written by writeReports as summary.csv, after report.html", async () => {
+    expect(REPORT_FILES).toEqual(["results.json", "grades.csv", "junit.xml", "report.html", "summary.csv"]);
+    const dir = path.join(tmp, "summary-out");
+    const paths = await writeReports(summaryBatch(), dir);
+    expect(paths.at(-1)).toBe(path.join(dir, "summary.csv"));
+    expect(fs.readFileSync(path.join(dir, "summary.csv"), "utf8")).toBe(summaryCsv(summaryBatch()));
+    expect(fs.readdirSync(dir).sort()).toEqual([...REPORT_FILES].sort());
+  });
+});
+
+// ---- report.html: the class summary, a section per student, clusters, answers, points set by hand ----
+
+describe("report.html sections", () => {
+  const [l1, l2, l3, , l5, l6] = ALL_LESSONS;
+  const textOf = (fragment: string) =>
+    fragment
+      .replace(/<[^>]*>/g, "")
+      .replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[e]!)
+      .replace(/\s+/g, " ")
+      .trim();
+  const section = (page: string, id: string) => new RegExp(`<section id="${id}">(.*?)</section>`, "s").exec(page)?.[1] ?? "";
+  const detail = (page: string, i: number) => new RegExp(`<article id="detail-${i}" class="detail">(.*?)</article>`, "s").exec(page)?.[1] ?? "";
+
+  /** Four students handing in one file for lesson 05 (12 pairwise flags), two others another; a chain flagged one way in lesson 06. */
+  function sharingBatch(): BatchResult {
+    const names = ["alice", "bob", "carol", "dave", "erin", "frank"];
+    const pass = (l: string) => ({ version: 3 as const, lesson: l, status: "pass" as const, tests: [{ name: "works", status: "pass" as const }] });
+    const students: StudentResult[] = names.map((student) => ({ student, lessons: { [l5]: pass(l5), [l6]: pass(l6) }, flags: [], ms: 10 }));
+    const [a, b, c, d, e, f] = students;
+    for (const s of [a, b, c, d]) for (const o of [a, b, c, d]) if (o !== s) s.flags.push({ lesson: l5, kind: "matches-student", other: o.student });
+    e.flags.push({ lesson: l5, kind: "matches-student", other: "frank" });
+    f.flags.push({ lesson: l5, kind: "matches-student", other: "erin" });
+    // 06: alice → bob and carol → bob, never back: still one group of three.
+    a.flags.push({ lesson: l6, kind: "matches-student", other: "bob" });
+    c.flags.push({ lesson: l6, kind: "matches-student", other: "bob" });
+    d.flags.push({ lesson: l6, kind: "matches-solution" });
+    return { version: 1, generatedAt: "2026-11-27T10:00:00.000Z", lessons: [l5, l6], students };
+  }
+
+  it("groups students sharing a file into one cluster per lesson (union-find), not pairwise rows", () => {
+    const b = sharingBatch();
+    expect(flagClusters(b.students, b.lessons)).toEqual([
+      { lesson: l5, students: ["alice", "bob", "carol", "dave"] },
+      { lesson: l5, students: ["erin", "frank"] },
+      { lesson: l6, students: ["alice", "bob", "carol"] },
+    ]);
+    const page = reportHtml(b);
+    const flags = section(page, "flags");
+    const clusters = [...flags.matchAll(/<li class="cluster"[^>]*>(.*?)<\/li>/gs)].map((m) => textOf(m[1]));
+    expect(clusters).toEqual([
+      "lesson 05 · Rejecting bad certificates: alice, bob, carol and dave have the same file",
+      "lesson 05 · Rejecting bad certificates: erin and frank have the same file",
+      "lesson 06 · A TLS health checker: alice, bob and carol have the same file",
+    ]);
+    // Not 12 rows for the four: the table is left for "identical to the reference solution".
+    expect(flags.match(/<tr>/g)?.length).toBe(2); // its head, and dave's one row
+    expect(flags).toContain(`<tr><td>dave</td><td>${l6}</td><td>identical to the reference solution</td></tr>`);
+    expect(page).not.toMatch(/identical to (alice|bob|carol|dave)&#39;s file/);
+    // A cell says it once too: alice's lesson 05 names the three others.
+    expect(page).toContain(`<span class="flag" title="identical to the files of bob, carol and dave">⚑</span>`);
+  });
+
+  it("gives each student of a cluster one junit property per lesson, naming the others", () => {
+    const root = parseXml(junitXml(sharingBatch()));
+    const props = (i: number) => root.children[i].children.find((c) => c.name === "properties")!.children.map((p) => p.attrs.value);
+    expect(props(0)).toEqual([`${l5}: identical to the files of bob, carol and dave`, `${l6}: identical to the files of bob and carol`]);
+    expect(props(1)).toEqual([`${l5}: identical to the files of alice, carol and dave`, `${l6}: identical to the files of alice and carol`]);
+    expect(props(3)).toEqual([`${l5}: identical to the files of alice, bob and carol`, `${l6}: identical to the reference solution`]);
+    expect(props(4)).toEqual([`${l5}: identical to frank's file`]); // a pair reads as before
+  });
+
+  it("has a class summary: per lesson passed, failed, could not be graded, mean points; the checks most failed", () => {
+    const page = reportHtml(summaryBatch());
+    const summary = section(page, "summary");
+    const rows = [...summary.matchAll(/<tr data-lesson="([^"]+)">(.*?)<\/tr>/gs)].map((m) => [m[1], ...[...m[2].matchAll(/<t[hd][^>]*>(.*?)<\/t[hd]>/gs)].map((c) => textOf(c[1]))]);
+    expect(rows).toEqual([
+      [l1, "01 · What TLS gives you", "1", "2", "1", "3.8 / 10", "25%"],
+      [l2, "02 · A verified TLS client", "1", "2", "1", "5.3 / 10", "25%"],
+      [l3, "03 · What is in a real certificate", "2", "0", "2", "6.3 / 10", "50%"],
+    ]);
+    const failed = /<table class="summary most-failed">(.*?)<\/table>/s.exec(summary)?.[1] ?? "";
+    const checks = [...failed.matchAll(/<td class="check-name">(.*?)<\/td>/g)].map((m) => textOf(m[1]));
+    expect(checks).toEqual(["connects", "checks dates", "q02 is right", "reads answers", `verifies "the name", not the IP`]);
+    expect(textOf(failed.replace(/<\/t[dh]>/g, " "))).toContain("connects 02 · A verified TLS client 2 of 3 33% checks dates 03 · What is in a real certificate 1 of 2 (1 could not run) 50%");
+  });
+
+  it("has a section per student with every failing or error check and its message, and where a lesson did not compile", () => {
+    const b = handBatch();
+    const page = reportHtml(b);
+    expect(page).toContain(`<section id="students">`);
+    expect(page).toContain(`<a class="to-detail" href="#detail-0"><span class="name">Ada Lovelace</span></a>`);
+    const ada = detail(page, 0);
+    expect(ada).toContain(`<h3 class="who">Ada Lovelace</h3>`);
+    expect(ada).toContain("daysLeft is rounded down");
+    expect(ada).toContain("expected: 29\ngot:      30\nwhy it matters: off by one");
+    expect(ada).toContain("echo server answers <em>(the check could not run)</em>");
+    expect(ada).toContain("the grader itself failed on this check (please report it): Error: boom");
+    expect(ada).not.toContain("reads the subject"); // a passing check is not listed
+    expect(ada).not.toContain("debug: 30"); // nor what the code printed (in the cell and results.json)
+    const zoe = detail(page, 1);
+    expect(zoe).toContain(`Could not compile <code>lessons/02-verified-client/exercise.ts</code>, line 3, column 10:</p><pre class="msg lesson-msg">ERROR: Expected &quot;;&quot; but found &quot;{&quot;</pre>`);
+    expect(zoe).toContain("answers.json is not valid JSON: Unexpected end of JSON input");
+    expect(zoe).toContain("Not graded: the batch holds no result for this lesson.");
+    expect(zoe).toContain("a, b, &quot;c&quot;\r\nd");
+    expect(zoe).toContain(`⚑ ${l5}: identical to =HYPERLINK(&quot;http://evil.example&quot;,&quot;x&quot;)&#39;s file`);
+    expect(detail(page, 2)).toContain("NUL \\u0000, bell \\u0007");
+  });
+
+  it("shows lesson 07's answer only for students who handed one in, reflowed into paragraphs", () => {
+    const b = handBatch();
+    b.students[0].writtenAnswer = "Without verification the bytes are still encrypted,\nbut anyone in the middle\r\ncan pose as the server.\n\n  \nTrust the certificate with `ca`.\n";
+    const page = reportHtml(b);
+    const answers = section(page, "answers");
+    expect([...answers.matchAll(/<article id="answer-(\d+)" class="written">/g)].map((m) => m[1])).toEqual(["0", "1"]); // not the student without one
+    expect(b.students[2].writtenAnswer).toBeUndefined();
+    expect(answers).toContain(`<div class="answer"><p>Without verification the bytes are still encrypted, but anyone in the middle can pose as the server.</p><p>Trust the certificate with \`ca\`.</p></div>`);
+    expect(answers).toMatch(/<article id="answer-1" class="written"><h3>O&#39;Neil, Zoë &quot;Z&quot;<\/h3><p class="sub">[^<]*<span class="fail">✘ 0\/1<\/span> · 0 words<\/p><p class="sub">No answer.<\/p>/);
+    expect(page).toMatch(/\.answer p \{ white-space: pre-wrap;/);
+  });
+
+  it("marks points set by hand in the class table, with the reason in the student's section", () => {
+    const b = handBatch();
+    const computed = lessonScore(b.students[0].lessons[l3]).points;
+    b.students[0].overrides = { [l3]: { points: 9, reason: "<b>regraded</b>: the off-by-one is the lab's clock" } };
+    const page = reportHtml(b);
+    const row = /<tr id="student-0" class="student">(.*?)<\/tr>/s.exec(page)?.[1] ?? "";
+    const cell = new RegExp(`<td class="cell fail" data-lesson="${l3}" data-status="fail">(.*?)</td>`, "s").exec(row)?.[1] ?? "";
+    expect(cell).toContain(`<span class="by-hand" data-points="9">9 points (set by hand)</span>`);
+    const others = row.replace(cell, "");
+    expect(others).not.toContain("(set by hand)");
+    const total = /<td class="total" data-points="(\d+)">/.exec(row)?.[1];
+    expect(Number(total)).toBe(ALL_LESSONS.reduce((a, id) => a + lessonScore(b.students[0].lessons[id]).points, 0) - computed + 9);
+    const ada = detail(page, 0);
+    expect(ada).toContain(`Points set by hand: 9 of 10 (computed: ${computed}). Reason: &lt;b&gt;regraded&lt;/b&gt;: the off-by-one is the lab&#39;s clock`);
+    expect(page).not.toContain("<b>regraded</b>");
   });
 });

@@ -14,6 +14,7 @@ import type { SandboxOptions } from "../sandbox/sandbox.ts";
 import type { Submission } from "./discover.ts";
 import { childUser, describeConfinement, probeConfinement, type Confinement } from "../sandbox/confine.ts";
 import { copySubmissionAsync, removeTree, type CopyLimits } from "./copy.ts";
+import { nearMiss, nearMissLessonFolder } from "./discover.ts";
 import { integrityFlags, readStudentFiles, workbookReference, type Reference, type StudentFiles } from "./integrity.ts";
 import { passesThroughLink, permissionModel, shareWithChild, submissionSandbox, type CopyReport, type IsolationLimits, type PermissionModel } from "./isolation.ts";
 import { claimTempFolder, removeStaleTempFolders } from "./temp.ts";
@@ -46,6 +47,8 @@ export interface BatchOptions {
   permissions?: boolean;
   /** Use the operating system's confinement where it has one (Linux namespaces, a user per submission; default true), or exactly this one. */
   confine?: boolean | Confinement;
+  /** Compare for integrity signals (default true); false for a run the student sees. */
+  integrity?: boolean;
   /** Stops the batch: every student's process is killed, nothing more is graded, temporary files go. */
   signal?: AbortSignal;
   /** Lessons of one submission graded at the same time (default LESSON_CONCURRENCY). */
@@ -73,12 +76,15 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const reference = o.reference ?? workbookReference(o.lessons);
   // The bytes that are graded, flagged and shown (lesson 07), read once before any code runs.
   const snapshots = new Map(o.submissions.map((s) => [s.student, readStudentFiles(s.student, s.dir, o.lessons)]));
-  const flags = integrityFlags(
-    [...snapshots.values()],
-    o.lessons,
-    reference,
-    (o.others ?? []).map((s) => readStudentFiles(s.student, s.dir, o.lessons)),
-  );
+  const flags =
+    o.integrity === false
+      ? new Map<string, never[]>()
+      : integrityFlags(
+          [...snapshots.values()],
+          o.lessons,
+          reference,
+          (o.others ?? []).map((s) => readStudentFiles(s.student, s.dir, o.lessons)),
+        );
 
   await removeStaleTempFolders();
   const batchTmp = claimTempFolder("tls-workbook-batch-");
@@ -175,6 +181,11 @@ async function gradeSubmission(sub: Submission, ctx: Context): Promise<StudentRe
       if (passesThroughLink(sub.dir, rel)) return errorResult(lesson.id, `${rel.replaceAll("\\", "/")} is (or is inside) a symbolic link: the batch grader never follows links out of a submission`);
       const unreadable = ctx.snapshot.unreadable?.[lesson.id];
       if (unreadable) return errorResult(lesson.id, `cannot read ${rel.replaceAll("\\", "/")} (${unreadable}): make it readable and submit it again`);
+      if (ctx.snapshot.files[lesson.id] === undefined) {
+        // Advice for the instructor reading the table: what the student handed in instead, if anything close.
+        const hint = nearMiss(path.join(sub.dir, "lessons", lesson.id), lesson.files[0]) ?? nearMissLessonFolder(path.join(sub.dir, "lessons"), lesson.id);
+        return errorResult(lesson.id, `${rel.replaceAll("\\", "/")} is not in this submission${hint ? `: ${hint}` : ""}`);
+      }
       if (controller.signal.aborted) return errorResult(lesson.id, `not graded: ${(controller.signal.reason as Error).message}`);
       return gradeOne(lesson, root, sandbox, ctx.lab, controller.signal);
     };

@@ -1,5 +1,6 @@
 // What grading a class produces: one record per student, from which every report (terminal
-// table, results.json, grades.csv, junit.xml, report.html, GitHub Classroom) is derived.
+// table, results.json, grades.csv, junit.xml, report.html, summary.csv, the job summary,
+// Gradescope's results.json, the LMS gradebooks) is derived.
 import type { LessonResult } from "../report/results.ts";
 
 /** A signal for the instructor, not a verdict. */

@@ -6,48 +6,46 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { defaultJobs, discoverSubmissions, parseJobs, parseLessons, type Submission } from "../batch/discover.ts";
+import { defaultJobs, discoverClass, parseJobs, parseLessons } from "../batch/discover.ts";
 import { isInside } from "../batch/isolation.ts";
 import { runBatch } from "../batch/run.ts";
-import { Progress, renderTable } from "../batch/table.ts";
-import type { BatchResult } from "../batch/types.ts";
-import { WORKBOOK_ROOT } from "../paths.ts";
+import { defaultWidth, Progress, renderTable } from "../batch/table.ts";
+import { LESSONS } from "../manifest.ts";
+import { visibleName } from "../report/escape.ts";
+import { mergeResults, pickForRegrade, readPrevious } from "../report/merge.ts";
 import { colors } from "../report/terminal.ts";
 import { candidates, refusal, type Confinement } from "../sandbox/confine.ts";
 import { killAllSandboxes } from "../sandbox/sandbox.ts";
 import { runCli, UsageError } from "./common.ts";
 
-const USAGE = "usage: npm run grade -- <submissions-dir> [--jobs N] [--lessons 2,5] [--student NAME] [--out DIR] [--isolation MODE] [--classroom]";
+const USAGE =
+  "usage: npm run grade -- <submissions-dir> [--jobs N] [--lessons 2,5] [--student NAME]... [--only failed|errors] [--out DIR] [--overrides FILE] [--lms canvas|moodle [--roster FILE]] [--github-summary FILE] [--no-integrity] [--isolation MODE]";
 
 const HELP = `${USAGE}
 
   <submissions-dir>  a folder with one sub-folder per student, each a copy of the workbook
-                     (its lessons/, maybe its certs/); only ever read
+                     (its lessons/, maybe its certs/); only ever read. A single wrapper
+                     folder (a zip's) is looked through; __MACOSX and the like are no students
   --jobs N           submissions graded at the same time (default: ${defaultJobs()}, the number of cores)
   --lessons 2,5      grade only these lessons (numbers or slugs)
-  --student NAME     grade only this student's sub-folder (still compared with the others)
-  --out DIR          write results.json, grades.csv, junit.xml and report.html there
+  --student NAME     grade only this student's sub-folder (repeat for several); still
+                     compared with the others
+  --only failed      re-grade, from the results.json in --out, every lesson that did not
+                     pass (--only errors: that could not be graded); the reports are updated
+  --out DIR          write results.json, grades.csv, junit.xml, report.html and summary.csv
+                     there; a partial run (--student, --lessons, --only) updates the
+                     students' rows of the reports already there
+  --overrides FILE   points set by hand (student,lesson,points,reason), merged into every report
+  --lms KIND         also write a gradebook for canvas or moodle into --out (ids from the
+                     folder names, or from --roster FILE)
+  --github-summary FILE
+                     append a Markdown summary (GitHub Actions' $GITHUB_STEP_SUMMARY)
+  --no-integrity     no integrity signals anywhere (the run a student sees)
   --isolation MODE   auto (default: the strongest this machine has), namespaces,
                      user (root only: an unprivileged user per submission), or none
                      (Node's permission model only); see the README's isolation section
-  --classroom        print the GitHub Classroom autograding output instead of the table;
-                     without <submissions-dir>, grades this workbook as one submission
 
 Exit code 0 when the batch ran, whatever the students scored; 2 when it could not run.`;
-
-interface Reports {
-  writeReports(result: BatchResult, outDir: string): Promise<string[]>;
-  classroomOutput(result: BatchResult): string;
-}
-
-/** The report writers (checker/report/batch-reports.ts), loaded only when asked for. */
-async function loadReports(what: string): Promise<Reports> {
-  try {
-    return (await import("../report/batch-reports.ts")) as Reports;
-  } catch (err) {
-    throw new UsageError(`${what} is not available: checker/report/batch-reports.ts could not be loaded (${(err as Error).message.split("\n")[0]})`);
-  }
-}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -56,9 +54,14 @@ async function main(argv: string[]): Promise<number> {
     options: {
       jobs: { type: "string" },
       lessons: { type: "string" },
-      student: { type: "string" },
+      student: { type: "string", multiple: true },
+      only: { type: "string" },
       out: { type: "string" },
-      classroom: { type: "boolean" },
+      overrides: { type: "string" },
+      lms: { type: "string" },
+      roster: { type: "string" },
+      "github-summary": { type: "string" },
+      "no-integrity": { type: "boolean" },
       isolation: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -67,32 +70,32 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
+  // Every mistake in how the command was called is found here, before 20 s of grading.
   if (positionals.length > 1) throw new UsageError(`one submissions folder at a time, got: ${positionals.join(" ")}. ${USAGE}`);
   const dir = positionals[0];
-  if (dir === undefined && !values.classroom) throw new UsageError(`which folder? ${USAGE}`);
-  if (dir !== undefined && dir.trim() === "") throw new UsageError(`the submissions folder is an empty string. ${USAGE}`);
-  if (values.student !== undefined && dir === undefined) throw new UsageError("--student picks a sub-folder of <submissions-dir>: give the folder too");
-  if (values.student !== undefined && values.student.trim() === "") throw new UsageError("--student needs a name (a sub-folder of <submissions-dir>)");
-  const lessons = parseLessons(values.lessons);
+  if (dir === undefined) throw new UsageError(`which folder? ${USAGE}`);
+  if (dir.trim() === "") throw new UsageError(`the submissions folder is an empty string. ${USAGE}`);
+  const names = values.student ?? [];
+  if (names.some((n) => n.trim() === "")) throw new UsageError("--student needs a name (a sub-folder of <submissions-dir>)");
+  if (values.only !== undefined && values.only !== "failed" && values.only !== "errors") throw new UsageError(`--only takes failed or errors, got "${values.only}"`);
+  if (values.only !== undefined && values.out === undefined) throw new UsageError("--only re-grades from the reports in --out: give --out with the folder of a previous run");
+  if (values.lms !== undefined && values.lms !== "canvas" && values.lms !== "moodle") throw new UsageError(`--lms takes canvas or moodle, got "${values.lms}"`);
+  if (values.lms !== undefined && values.out === undefined) throw new UsageError("--lms writes its gradebook into --out: give --out too");
+  if (values.roster !== undefined && values.lms === undefined) throw new UsageError("--roster maps folders to LMS ids: give --lms canvas or --lms moodle too");
+  let lessons = parseLessons(values.lessons);
   const jobs = parseJobs(values.jobs);
   const confine = isolationMode(values.isolation);
+  const overrides = values.overrides !== undefined ? (await import("../report/overrides.ts")).readOverrides(values.overrides, LESSONS) : undefined;
+  const lms = values.lms !== undefined ? await import("../report/lms.ts") : undefined;
+  const roster = lms && values.roster !== undefined ? lms.readRoster(values.roster) : undefined;
+  const summaryFile = values["github-summary"];
+  if (summaryFile !== undefined && summaryFile.trim() === "") throw new UsageError("--github-summary needs a file (in GitHub Actions: \"$GITHUB_STEP_SUMMARY\")");
 
-  // Everything that could stop the batch is checked before it starts.
-  let submissions: Submission[];
-  let others: Submission[] = [];
-  if (dir === undefined) {
-    submissions = [{ student: path.basename(WORKBOOK_ROOT), dir: WORKBOOK_ROOT, hasLessons: fs.existsSync(path.join(WORKBOOK_ROOT, "lessons")) }];
-  } else {
-    const all = discoverSubmissions(dir);
-    submissions = values.student === undefined ? all : discoverSubmissions(dir, { student: values.student });
-    // With --student, the others are still compared with (integrity signals), never graded.
-    if (values.student !== undefined) others = all.filter((s) => s.student !== values.student);
-  }
   let outDir: string | undefined;
   if (values.out !== undefined) {
     if (values.out.trim() === "") throw new UsageError("--out needs a folder");
     outDir = path.resolve(values.out);
-    if (dir !== undefined && isInside(path.resolve(dir), outDir))
+    if (isInside(path.resolve(dir), outDir))
       throw new UsageError(`--out ${values.out} is inside the submissions folder: choose a folder outside it (the grader never writes among the students' work)`);
     try {
       fs.mkdirSync(outDir, { recursive: true });
@@ -100,7 +103,26 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError(`cannot create --out ${values.out} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
   }
-  const reports = outDir !== undefined || values.classroom ? await loadReports(values.classroom ? "--classroom" : "--out") : undefined;
+  const previous = outDir !== undefined ? readPrevious(outDir) : undefined;
+  const partial = names.length > 0 || values.lessons !== undefined || values.only !== undefined;
+  // Re-grading some students into existing reports: the lessons those reports hold, unless told.
+  if (previous && partial && values.lessons === undefined) lessons = lessons.filter((l) => previous.lessons.includes(l.id));
+
+  const klass = discoverClass(dir, names.length ? { students: names } : {});
+  if (klass.lookedThrough) process.stderr.write(`grade: the students are the folders in ${path.join(dir, klass.lookedThrough)} (looked through the wrapper folder)\n`);
+  let submissions = klass.submissions;
+  const others = klass.others;
+  if (values.only !== undefined) {
+    if (!previous) throw new UsageError(`--only ${values.only}: no results.json in ${values.out} to re-grade from`);
+    const picked = pickForRegrade(previous, values.only);
+    submissions = submissions.filter((s) => picked.has(s.student));
+    const ids = new Set([...picked.values()].flat());
+    lessons = lessons.filter((l) => ids.has(l.id));
+    if (submissions.length === 0 || lessons.length === 0) {
+      process.stdout.write(`Nothing to re-grade: every lesson in ${path.join(values.out!, "results.json")} ${values.only === "errors" ? "could be graded" : "passed"}.\n`);
+      return 0;
+    }
+  }
 
   // Ctrl+C, kill, or the terminal closing: every student's process is killed now (SIGKILL, so
   // one that ignores signals goes too) and the batch's temporary folder goes with our exit.
@@ -116,12 +138,13 @@ async function main(argv: string[]): Promise<number> {
   for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) process.once(sig, () => stop(sig, code));
 
   const progress = new Progress(submissions.length);
-  const result = await runBatch({
+  const fresh = await runBatch({
     submissions,
     others,
     lessons,
     jobs,
     confine,
+    integrity: !values["no-integrity"],
     onStart: (s) => progress.start(s),
     onDone: (r) => progress.finish(r, lessons.map((l) => l.id)),
     onWarning: (m) => process.stderr.write(`grade: warning: ${m}\n`),
@@ -129,15 +152,38 @@ async function main(argv: string[]): Promise<number> {
   });
   progress.end();
 
-  // With --classroom, stdout is for GitHub's reporter: the table goes to the log (stderr).
-  const table = renderTable(result, colors(values.classroom ? process.stderr : process.stdout));
-  if (values.classroom) process.stderr.write(table);
-  else process.stdout.write(table);
-  if (reports && outDir !== undefined) {
-    const written = await reports.writeReports(result, outDir);
-    (values.classroom ? process.stderr : process.stdout).write(`\nReports: ${written.map((f) => path.relative(process.cwd(), f) || f).join(", ")}\n`);
+  let result = previous && partial ? mergeResults(previous, fresh) : fresh;
+  if (overrides) {
+    const applied = (await import("../report/overrides.ts")).applyOverrides(result, overrides);
+    result = applied.result;
+    for (const n of applied.unknownStudents) process.stderr.write(`grade: warning: ${values.overrides}: no student folder named ${visibleName(n)}: its override is not applied\n`);
+    for (const n of applied.ambiguousStudents) process.stderr.write(`grade: warning: ${values.overrides}: ${visibleName(n)} matches several folders once normalised: its override is not applied\n`);
   }
-  if (reports && values.classroom) process.stdout.write(reports.classroomOutput(result));
+
+  process.stdout.write(renderTable(result, colors(process.stdout)));
+  const { summaryText } = await import("../report/summary.ts");
+  process.stdout.write(`\n${summaryText(result, defaultWidth())}\n`);
+  if (summaryFile !== undefined) {
+    const { jobSummary } = await import("../report/job-summary.ts");
+    try {
+      fs.appendFileSync(summaryFile, `${jobSummary(result)}\n`);
+    } catch (err) {
+      throw new UsageError(`cannot write --github-summary ${summaryFile} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+  if (outDir !== undefined) {
+    const { writeReports } = await import("../report/batch-reports.ts");
+    const written = await writeReports(result, outDir);
+    if (lms && values.lms) {
+      const g = lms.lmsCsv(result, values.lms as "canvas" | "moodle", roster);
+      const file = path.join(outDir, `gradebook-${values.lms}.csv`);
+      fs.writeFileSync(file, g.csv);
+      written.push(file);
+      if (g.unknownFolders.length) process.stderr.write(`grade: warning: no ${values.lms} id for ${g.unknownFolders.length} folder(s), left out of ${path.basename(file)}: ${g.unknownFolders.map(visibleName).join(", ")}\n`);
+      for (const d of g.duplicateIds) process.stderr.write(`grade: warning: ${d.folders.map(visibleName).join(" and ")} have the same ${values.lms} id ${d.id}: left out of ${path.basename(file)}\n`);
+    }
+    process.stdout.write(`\nReports${previous && partial ? " (updated)" : ""}: ${written.map((f) => path.relative(process.cwd(), f) || f).join(", ")}\n`);
+  }
   return 0;
 }
 

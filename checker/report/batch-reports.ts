@@ -4,7 +4,7 @@
 //                 flags, writtenAnswer?, ms }] }, each lesson object exactly what
 //                 `npm run lesson N -- --json` prints
 //   grades.csv    csv.ts      junit.xml   junit.ts      report.html   html.ts
-// and GitHub Classroom's format for one workbook (classroom.ts).
+//   summary.csv   summary.ts (per lesson and per check: judged, passed, failed, pass rate)
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -13,10 +13,10 @@ import { UsageError } from "../cli/common.ts";
 import { gradesCsv } from "./csv.ts";
 import { reportHtml } from "./html.ts";
 import { junitXml } from "./junit.ts";
+import { summaryCsv } from "./summary.ts";
 
-export { classroomOutput } from "./classroom.ts";
 
-export const REPORT_FILES = ["results.json", "grades.csv", "junit.xml", "report.html"] as const;
+export const REPORT_FILES = ["results.json", "grades.csv", "junit.xml", "report.html", "summary.csv"] as const;
 
 export function resultsJson(result: BatchResult): string {
   return JSON.stringify(result, null, 2) + "\n";
@@ -35,8 +35,8 @@ function writeAtomically(file: string, text: string): void {
 }
 
 /**
- * Writes results.json, grades.csv, junit.xml and report.html into `outDir` (made if needed;
- * other files there are left alone) and returns their paths. A folder that cannot be made
+ * Writes results.json, grades.csv, junit.xml, report.html and summary.csv into `outDir`
+ * (made if needed; other files there are left alone) and returns their paths. A folder that cannot be made
  * or written is a UsageError: one line, exit 2.
  */
 export async function writeReports(result: BatchResult, outDir: string): Promise<string[]> {
@@ -46,6 +46,7 @@ export async function writeReports(result: BatchResult, outDir: string): Promise
     "grades.csv": gradesCsv(result),
     "junit.xml": junitXml(result),
     "report.html": reportHtml(result),
+    "summary.csv": summaryCsv(result),
   };
   if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UsageError(`--out ${outDir}: not a folder`);
   const written: string[] = [];

@@ -3,10 +3,14 @@
 // not be graded at all (missing file, syntax error: one testcase of its own) have <error>,
 // a skipped check has <skipped/>; what the code printed goes to <system-out>. The counts in
 // the attributes are computed from the testcases written, so they always agree.
+// Integrity signals are <properties> of the student's suite: "identical to the reference
+// solution" per flag, and one per lesson for a file shared with others, naming every other
+// student of its cluster (flags.ts): four students with one file make one property each, not
+// three.
 import type { BatchResult, StudentResult } from "../batch/types.ts";
-import { describeFlag } from "./flags.ts";
+import { flagClusters, studentSignals } from "./flags.ts";
 import type { TestStatus } from "./results.ts";
-import { visibleFlag, visibleName, xmlAttr, xmlText } from "./escape.ts";
+import { visibleName, xmlAttr, xmlText } from "./escape.ts";
 
 interface Case {
   lesson: string;
@@ -62,11 +66,12 @@ export function junitXml(result: BatchResult): string {
   const suites: string[] = [];
   const all: Case[] = [];
   let seconds = 0;
+  const clusters = flagClusters(result.students, result.lessons);
   for (const s of result.students) {
     const cases = junitCases(s, result.lessons);
     all.push(...cases);
     seconds += s.ms / 1000;
-    const props = s.flags.map((f) => `      <property name="integrity flag" value="${xmlAttr(`${f.lesson}: ${describeFlag(visibleFlag(f))}`)}"/>`);
+    const props = studentSignals(s, clusters, visibleName).map((f) => `      <property name="integrity flag" value="${xmlAttr(`${f.lesson}: ${f.text}`)}"/>`);
     suites.push(
       [
         `  <testsuite name="${xmlAttr(visibleName(s.student))}" ${countAttrs(count(cases))} time="${(s.ms / 1000).toFixed(3)}" timestamp="${xmlAttr(result.generatedAt)}">`,

@@ -1,10 +1,13 @@
-// Points, the one scoring rule every class report uses (grades.csv, report.html, GitHub
-// Classroom): each lesson is worth POINTS_PER_LESSON, earned in proportion to its judged
+// Points, the one scoring rule every class report uses (the table, grades.csv, report.html,
+// the job summary, Gradescope, the LMS gradebooks): each lesson is worth POINTS_PER_LESSON, earned in proportion to its judged
 // checks that pass, rounded down to a whole point, so full marks mean every check passes.
 // A lesson that could not be graded (a missing file, a syntax error) earns 0. Skipped
-// checks count neither for nor against (as in countPassed).
+// checks count neither for nor against (as in countPassed). Points an instructor set by hand
+// (StudentResult.overrides, from an overrides file: overrides.ts) replace a lesson's computed
+// points: every report reads a student's points through studentLessonPoints, so that they
+// all add up the same.
 import type { StudentResult } from "../batch/types.ts";
-import { countPassed, type LessonResult, type TestResult } from "./results.ts";
+import { countPassed, type LessonResult } from "./results.ts";
 
 export const POINTS_PER_LESSON = 10;
 
@@ -27,6 +30,33 @@ export function lessonScore(r: LessonResult | undefined, max = POINTS_PER_LESSON
   return { status: r.status, passed, total, skipped, points, max };
 }
 
+/** Points an instructor set by hand for one lesson (StudentResult.overrides). */
+export interface Overridden {
+  points: number;
+  reason?: string;
+}
+
+export type StudentLessonScore = LessonScore & {
+  /** Set when the instructor's points replace the computed ones (`points` is then theirs). */
+  overridden?: Overridden;
+};
+
+/**
+ * A student's score for one lesson: lessonScore, with the instructor's points when they set
+ * some by hand. Status, passed, total and skipped stay what the checks say (a lesson set to
+ * 10 by hand is not a "pass"); only the points change. An override that is not a whole
+ * number from 0 to max (a hand-edited results.json) is brought into that range; one that is
+ * not a number at all is ignored.
+ */
+export function studentLessonPoints(s: StudentResult, lessonId: string, max = POINTS_PER_LESSON): StudentLessonScore {
+  const sc = lessonScore(s.lessons[lessonId], max);
+  const o = Object.hasOwn(s.overrides ?? {}, lessonId) ? s.overrides![lessonId] : undefined;
+  if (!o || typeof o.points !== "number" || !Number.isFinite(o.points)) return sc;
+  const points = Math.min(max, Math.max(0, Math.floor(o.points)));
+  const overridden: Overridden = typeof o.reason === "string" && o.reason !== "" ? { points, reason: o.reason } : { points };
+  return { ...sc, points, overridden };
+}
+
 export interface StudentScore {
   points: number;
   max: number;
@@ -38,29 +68,9 @@ export function studentScore(s: StudentResult, lessons: string[], max = POINTS_P
   let points = 0;
   let lessonsPassed = 0;
   for (const id of lessons) {
-    const sc = lessonScore(s.lessons[id], max);
+    const sc = studentLessonPoints(s, id, max);
     points += sc.points;
     if (sc.status === "pass") lessonsPassed++;
   }
   return { points, max: max * lessons.length, lessonsPassed };
-}
-
-/**
- * A lesson's whole points split over its passing checks as whole numbers (the first ones get
- * the remainder), 0 for the others, so that the per-test scores add up exactly to the
- * lesson's points: GitHub Classroom's reporter sums them.
- */
-export function splitPoints(points: number, tests: TestResult[]): number[] {
-  const passing = tests.filter((t) => t.status === "pass").length;
-  if (passing === 0) return tests.map(() => 0);
-  const base = Math.floor(points / passing);
-  let extra = points - base * passing;
-  return tests.map((t) => {
-    if (t.status !== "pass") return 0;
-    if (extra > 0) {
-      extra--;
-      return base + 1;
-    }
-    return base;
-  });
 }
