@@ -137,6 +137,11 @@ describe("runBatch", () => {
     expect(cy.lessons[L02].status).toBe("pass");
     expect(cy.lessons[L03].status).toBe("error");
     expect(cy.lessons[L03].message).toMatch(/^could not compile cy\/lessons\/03-inspect-cert\/exercise\.ts:\d+:\d+: /);
+    // The line it is about, from the graded file, and a caret under the column.
+    const [, line, column] = /:(\d+):(\d+): /.exec(cy.lessons[L03].message!)!;
+    const shown = cy.lessons[L03].message!.split("\n");
+    expect(shown[1]).toBe(`  ${line} | ${fs.readFileSync(path.join(classDir, "cy", "lessons", L03, "exercise.ts"), "utf8").split("\n")[Number(line) - 1]}`);
+    expect(shown[2].indexOf("^")).toBe(`  ${line} | `.length + Number(column) - 1);
     expect(JSON.stringify(result)).not.toContain("tls-workbook-batch-");
     expect(byName("eve").lessons[L02].status).toBe("error"); // no such file
     expect(byName("eve").lessons[L02].message).toMatch(/^lessons\/02-verified-client\/exercise\.ts is not in this submission/);

@@ -189,7 +189,7 @@ async function gradeSubmission(sub: Submission, ctx: Context): Promise<StudentRe
       if (controller.signal.aborted) return errorResult(lesson.id, `not graded: ${(controller.signal.reason as Error).message}`);
       return gradeOne(lesson, root, sandbox, ctx.lab, controller.signal);
     };
-    const results = await pool(ctx.lessons, ctx.lessonConcurrency ?? LESSON_CONCURRENCY, async (l) => withoutTempPaths(await one(l), root, sub.student));
+    const results = await pool(ctx.lessons, ctx.lessonConcurrency ?? LESSON_CONCURRENCY, async (l) => withSourceLine(withoutTempPaths(await one(l), root, sub.student), ctx.snapshot.files[l.id]));
     ctx.lessons.forEach((l, i) => (lessons[l.id] = results[i]));
     if (copy?.skipped.length) {
       // Said once, on the first lesson: what the grader did not copy and why.
@@ -249,6 +249,18 @@ function writtenAnswerOf(snapshot: StudentFiles, lesson: Lesson, ref: Reference)
   const answer = clean(text);
   if (answer === "" || (ref.stub[lesson.id] !== undefined && answer === clean(ref.stub[lesson.id]!))) return undefined;
   return answer.length > WRITTEN_ANSWER_MAX ? `${answer.slice(0, WRITTEN_ANSWER_MAX)}\n… (cut at ${WRITTEN_ANSWER_MAX} characters)` : answer;
+}
+
+/** A compile error shows the line it is about, from the graded bytes: "  12 | const x = ;" and a caret under the column. */
+function withSourceLine(r: LessonResult, text: string | undefined): LessonResult {
+  const m = r.message && /^could not compile .+?:(\d+):(\d+): /.exec(r.message);
+  if (!m || text === undefined) return r;
+  const line = text.split(/\r?\n/)[Number(m[1]) - 1];
+  if (line === undefined) return r;
+  const shown = line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  const gutter = `  ${m[1]} | `;
+  const caret = Number(m[2]) - 1 <= 200 ? `\n${" ".repeat(gutter.length + Number(m[2]) - 1)}^` : "";
+  return { ...r, message: `${r.message}\n${gutter}${shown}${caret}` };
 }
 
 /**
