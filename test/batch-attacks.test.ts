@@ -169,10 +169,10 @@ beforeAll(async () => {
   student("floods-lab", {
     l05: act05(`const socks: import("node:net").Socket[] = [];
       let opened = 0;
-      for (let i = 0; i < 3000; i++) {
+      for (let i = 0; i < 1300; i++) {
         try { const s = hnet.connect(port, "127.0.0.1"); s.on("error", () => {}); s.on("connect", () => opened++); socks.push(s); } catch { break; }
       }
-      await new Promise((r) => setTimeout(r, 1500));
+      await new Promise((r) => setTimeout(r, 800));
       const most = opened;
       for (const s of socks) s.destroy();
       return { most };`),
@@ -271,6 +271,7 @@ run("npm run grade against attacks on the batch", () => {
 
   it("a child cannot hold more than 1024 connections to the shared lab, and the others keep their marks", () => {
     const { most } = seen("floods-lab") as { most: number };
+    expect(most).toBeGreaterThan(500); // the flood did happen
     expect(most).toBeLessThanOrEqual(1024);
     fullMarks("good");
   });

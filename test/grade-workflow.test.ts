@@ -77,8 +77,12 @@ describe("re-grading into existing reports", () => {
     expect(fs.readFileSync(path.join(out, "grades.csv"), "utf8").split("\r\n").filter((l) => /^(ada|bob|cy),/.test(l))).toHaveLength(3);
   }, 120_000);
 
-  it("--only failed re-grades just the students with a lesson that did not pass, and updates them", () => {
+  it("--only failed re-grades just the lessons that did not pass, and updates them", () => {
     fs.renameSync(path.join(classDir, "cy", "lessons", L05, "exercise (1).ts"), path.join(classDir, "cy", "lessons", L05, "exercise.ts"));
+    // cy's lesson 02 passed: broken now, it is not re-graded, so it stays as graded.
+    const l02 = path.join(classDir, "cy", "lessons", L02, "exercise.ts");
+    const kept = fs.readFileSync(l02, "utf8");
+    fs.writeFileSync(l02, "export function (");
     const r = grade([classDir, "--only", "failed", "--out", out]);
     expect(r.status, r.stderr).toBe(0);
     const progress = r.stderr.split("\n").filter((l) => /^\[\d+\/\d+\]/.test(l));
@@ -87,6 +91,8 @@ describe("re-grading into existing reports", () => {
     const after = results(out);
     expect(after.students).toHaveLength(3);
     expect(after.students.find((s) => s.student === "cy")!.lessons[L05].status).toBe("pass");
+    expect(after.students.find((s) => s.student === "cy")!.lessons[L02].status).toBe("pass");
+    fs.writeFileSync(l02, kept);
     const again = grade([classDir, "--only", "failed", "--out", out]);
     expect(again.stdout).toMatch(/Nothing to re-grade/);
   }, 120_000);
@@ -117,6 +123,20 @@ it("--overrides and --lms: points set by hand in every report, and a gradebook t
   expect(fs.existsSync(path.join(out, "summary.csv"))).toBe(true);
 }, 120_000);
 
+it("takes paths from where the command was typed (INIT_CWD, as npm sets it), and keeps points set by hand on a later full run", () => {
+  const out = path.join(base, "lms-out");
+  const r = grade(["class", "--out", "lms-out"], { INIT_CWD: base, npm_lifecycle_event: "grade" });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stderr).toMatch(/kept 1 point set by hand from the earlier reports/);
+  expect(r.stderr).toMatch(/bob: \d+\/70 points/);
+  const row = fs.readFileSync(path.join(out, "grades.csv"), "utf8").split("\r\n").find((l) => l.startsWith("bob,"))!;
+  expect(row).toMatch(/set by hand/);
+  // The progress line totals as the reports do.
+  const total = row.split(",")[8];
+  expect(r.stderr).toMatch(new RegExp(`bob: ${total}/70 points`));
+  expect(r.stdout).toMatch(/Reports in lms-out: results\.json/);
+}, 120_000);
+
 describe("mistakes in the options stop the command before any grading, in one line", () => {
   it.each([
     [["--only", "failed"], /--only re-grades from the reports in --out/],
@@ -137,10 +157,13 @@ describe("mistakes in the options stop the command before any grading, in one li
     expect(r.stderr).not.toMatch(/^\[/m);
   });
 
-  it("--only with no previous results.json in --out", () => {
+  it("--only with no previous results.json in --out, and no empty --out left behind by a run that could not start", () => {
     const r = grade([classDir, "--only", "errors", "--out", path.join(base, "empty-out")]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/no results\.json in .* to re-grade from/);
+    const s = grade([classDir, "--student", "nobody", "--out", path.join(base, "never-made")]);
+    expect(s.status).toBe(2);
+    expect(fs.existsSync(path.join(base, "never-made"))).toBe(false);
   });
 
   it("--classroom is gone (GitHub Classroom was retired): an unknown option", () => {

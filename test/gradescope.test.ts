@@ -147,6 +147,14 @@ describe("what students upload, as graded", () => {
     expect(staged.notes.join("\n")).toMatch(/lesson 05: no lessons\/05-reject-bad-certs\/exercise\.ts in your upload/);
   });
 
+  it("a misnamed file is named in the output, and an upload with no lesson file says so", () => {
+    const dir = path.join(base, "misnamed-in");
+    writeFiles(dir, { "lessons/05-reject-bad-certs/exercise (1).ts": "x" });
+    const staged = stageSubmission(dir, path.join(base, "misnamed-out"), lessons);
+    expect(staged.notes.join("\n")).toMatch(/lesson 05: no lessons\/05-reject-bad-certs\/exercise\.ts in your upload: found "exercise \(1\)\.ts": rename it to exercise\.ts/);
+    expect(staged.notes.join("\n")).toMatch(/holds none of the lesson files/);
+  });
+
   it("lesson 4's certs/ beside lessons/ is taken; a link is never followed", () => {
     const dir = path.join(base, "certs-in");
     writeFiles(dir, { "lessons/04-self-signed-echo/exercise.ts": "x", "certs/cert.pem": "C", "certs/key.pem": "K" });

@@ -191,7 +191,7 @@ it("abort during a grading waits for it to end: its child is gone and nothing is
   const started = path.join(tmp, `started-abort-${n + 1}`);
   const s = session();
   await s.verdict(1);
-  s.save(slowSolution(started, 1500));
+  s.save(slowSolution(started, 4000));
   await waitFor(() => fs.existsSync(started) && fs.readFileSync(started, "utf8"), "the slow grading to start", s.screen);
   const pid = Number(fs.readFileSync(started, "utf8"));
   expect(alive(pid)).toBe(true);

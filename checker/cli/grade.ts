@@ -12,6 +12,7 @@ import { runBatch } from "../batch/run.ts";
 import { defaultWidth, Progress, renderTable } from "../batch/table.ts";
 import { LESSONS } from "../manifest.ts";
 import { visibleName } from "../report/escape.ts";
+import type { BatchResult, StudentResult } from "../batch/types.ts";
 import { mergeResults, pickForRegrade, readPrevious } from "../report/merge.ts";
 import { colors } from "../report/terminal.ts";
 import { candidates, refusal, type Confinement } from "../sandbox/confine.ts";
@@ -70,6 +71,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
+  // Paths are the instructor's, relative to where they typed the command: `npm run grade` runs
+  // us in the workbook and says where that was in INIT_CWD (only trusted from npm's own run of this script).
+  const here = process.env.npm_lifecycle_event === "grade" && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+  const at = (p: string) => path.resolve(here, p);
   // Every mistake in how the command was called is found here, before 20 s of grading.
   if (positionals.length > 1) throw new UsageError(`one submissions folder at a time, got: ${positionals.join(" ")}. ${USAGE}`);
   const dir = positionals[0];
@@ -85,38 +90,43 @@ async function main(argv: string[]): Promise<number> {
   let lessons = parseLessons(values.lessons);
   const jobs = parseJobs(values.jobs);
   const confine = isolationMode(values.isolation);
-  const overrides = values.overrides !== undefined ? (await import("../report/overrides.ts")).readOverrides(values.overrides, LESSONS) : undefined;
+  const overrides = values.overrides !== undefined ? (await import("../report/overrides.ts")).readOverrides(at(values.overrides), LESSONS) : undefined;
   const lms = values.lms !== undefined ? await import("../report/lms.ts") : undefined;
-  const roster = lms && values.roster !== undefined ? lms.readRoster(values.roster) : undefined;
+  const roster = lms && values.roster !== undefined ? lms.readRoster(at(values.roster)) : undefined;
   const summaryFile = values["github-summary"];
   if (summaryFile !== undefined && summaryFile.trim() === "") throw new UsageError("--github-summary needs a file (in GitHub Actions: \"$GITHUB_STEP_SUMMARY\")");
 
   let outDir: string | undefined;
   if (values.out !== undefined) {
     if (values.out.trim() === "") throw new UsageError("--out needs a folder");
-    outDir = path.resolve(values.out);
-    if (isInside(path.resolve(dir), outDir))
+    outDir = at(values.out);
+    if (isInside(at(dir), outDir))
       throw new UsageError(`--out ${values.out} is inside the submissions folder: choose a folder outside it (the grader never writes among the students' work)`);
-    try {
-      fs.mkdirSync(outDir, { recursive: true });
-    } catch (err) {
-      throw new UsageError(`cannot create --out ${values.out} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
   }
   const previous = outDir !== undefined ? readPrevious(outDir) : undefined;
   const partial = names.length > 0 || values.lessons !== undefined || values.only !== undefined;
   // Re-grading some students into existing reports: the lessons those reports hold, unless told.
   if (previous && partial && values.lessons === undefined) lessons = lessons.filter((l) => previous.lessons.includes(l.id));
 
-  const klass = discoverClass(dir, names.length ? { students: names } : {});
+  const klass = discoverClass(at(dir), names.length ? { students: names } : {});
   if (klass.lookedThrough) process.stderr.write(`grade: the students are the folders in ${path.join(dir, klass.lookedThrough)} (looked through the wrapper folder)\n`);
+  // Made only now that the run can start: a mistake leaves no empty folder behind.
+  if (outDir !== undefined) {
+    try {
+      fs.mkdirSync(outDir, { recursive: true });
+    } catch (err) {
+      throw new UsageError(`cannot create --out ${values.out} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
   let submissions = klass.submissions;
   const others = klass.others;
+  let picked: Map<string, string[]> | undefined;
   if (values.only !== undefined) {
     if (!previous) throw new UsageError(`--only ${values.only}: no results.json in ${values.out} to re-grade from`);
-    const picked = pickForRegrade(previous, values.only);
-    submissions = submissions.filter((s) => picked.has(s.student));
-    const ids = new Set([...picked.values()].flat());
+    const chosen = pickForRegrade(previous, values.only);
+    picked = chosen;
+    submissions = submissions.filter((s) => chosen.has(s.student));
+    const ids = new Set([...chosen.values()].flat());
     lessons = lessons.filter((l) => ids.has(l.id));
     if (submissions.length === 0 || lessons.length === 0) {
       process.stdout.write(`Nothing to re-grade: every lesson in ${path.join(values.out!, "results.json")} ${values.only === "errors" ? "could be graded" : "passed"}.\n`);
@@ -137,6 +147,13 @@ async function main(argv: string[]): Promise<number> {
   };
   for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) process.once(sig, () => stop(sig, code));
 
+  // The progress line totals as the reports will: points set by hand (kept or from --overrides) included.
+  const applyFile = overrides ? (await import("../report/overrides.ts")).applyOverrides : undefined;
+  const withOverrides = (r: StudentResult): StudentResult => {
+    const kept = previous?.students.find((p) => p.student === r.student)?.overrides;
+    const fromFile = applyFile && overrides ? applyFile({ version: 1, generatedAt: "", lessons: [], students: [r] }, overrides).result.students[0].overrides : undefined;
+    return kept || fromFile ? { ...r, overrides: { ...kept, ...fromFile } } : r;
+  };
   const progress = new Progress(submissions.length);
   const fresh = await runBatch({
     submissions,
@@ -146,13 +163,15 @@ async function main(argv: string[]): Promise<number> {
     confine,
     integrity: !values["no-integrity"],
     onStart: (s) => progress.start(s),
-    onDone: (r) => progress.finish(r, lessons.map((l) => l.id)),
+    onDone: (r) => progress.finish(withOverrides(r), lessons.map((l) => l.id)),
     onWarning: (m) => process.stderr.write(`grade: warning: ${m}\n`),
     onIsolation: (m) => process.stderr.write(`grade: ${m}\n`),
   });
   progress.end();
 
-  let result = previous && partial ? mergeResults(previous, fresh) : fresh;
+  // --only: what passed before stays as it was graded, even for a student re-graded for another lesson.
+  const graded = picked ? { ...fresh, students: fresh.students.map((s) => ({ ...s, lessons: Object.fromEntries(Object.entries(s.lessons).filter(([id]) => picked!.get(s.student)?.includes(id))) })) } : fresh;
+  let result = previous && partial ? mergeResults(previous, graded) : keepOverrides(graded, previous);
   if (overrides) {
     const applied = (await import("../report/overrides.ts")).applyOverrides(result, overrides);
     result = applied.result;
@@ -179,12 +198,30 @@ async function main(argv: string[]): Promise<number> {
       const file = path.join(outDir, `gradebook-${values.lms}.csv`);
       fs.writeFileSync(file, g.csv);
       written.push(file);
-      if (g.unknownFolders.length) process.stderr.write(`grade: warning: no ${values.lms} id for ${g.unknownFolders.length} folder(s), left out of ${path.basename(file)}: ${g.unknownFolders.map(visibleName).join(", ")}\n`);
+      if (g.unknownFolders.length)
+        process.stderr.write(`grade: warning: no ${values.lms} id for ${g.unknownFolders.length} folder(s) (${roster ? `not on the roster ${values.roster}, by folder or by the id in its name` : "no id in the folder name: give --roster"}), left out of ${path.basename(file)}: ${g.unknownFolders.map(visibleName).join(", ")}\n`);
       for (const d of g.duplicateIds) process.stderr.write(`grade: warning: ${d.folders.map(visibleName).join(" and ")} have the same ${values.lms} id ${d.id}: left out of ${path.basename(file)}\n`);
     }
-    process.stdout.write(`\nReports${previous && partial ? " (updated)" : ""}: ${written.map((f) => path.relative(process.cwd(), f) || f).join(", ")}\n`);
+    process.stdout.write(`\nReports${previous && partial ? " (updated)" : ""} in ${path.relative(here, outDir) || "."}: ${written.map((f) => path.basename(f)).join(", ")}\n`);
   }
   return 0;
+}
+
+/**
+ * A full run into a folder that holds earlier reports: the points an instructor set by hand
+ * there are kept for the same students (said once), not silently dropped.
+ */
+function keepOverrides(fresh: BatchResult, previous: BatchResult | undefined): BatchResult {
+  if (!previous) return fresh;
+  let kept = 0;
+  const students = fresh.students.map((s) => {
+    const o = previous.students.find((p) => p.student === s.student)?.overrides;
+    if (!o) return s;
+    kept += Object.keys(o).length;
+    return { ...s, overrides: { ...o, ...s.overrides } };
+  });
+  if (kept) process.stderr.write(`grade: kept ${kept} point${kept === 1 ? "" : "s"} set by hand from the earlier reports in --out (give --overrides to change them)\n`);
+  return { ...fresh, students };
 }
 
 /** --isolation: checked before anything is graded; a mode this machine lacks is a one-line error. */

@@ -50,7 +50,7 @@ if ! id -u ${STUDENT_USER} >/dev/null 2>&1; then
 fi
 
 cd "$SRC"
-npm ci --omit=dev --no-audit --no-fund --prefer-offline
+npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline
 # Builds the grader once, in the image, and checks this autograder's settings.
 node checker/run.mjs gradescope-run --check
 `;

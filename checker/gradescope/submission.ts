@@ -5,6 +5,7 @@
 // nothing else the student uploaded (a checker/, package.json, node_modules) is ever used.
 import fs from "node:fs";
 import path from "node:path";
+import { nearMiss, nearMissLessonFolder } from "../batch/discover.ts";
 import type { Lesson } from "../manifest.ts";
 import { WORKBOOK_ROOT } from "../paths.ts";
 
@@ -115,8 +116,11 @@ export function stageSubmission(submissionDir: string, dest: string, lessons: re
         continue;
       }
     }
-    notes.push(`lesson ${String(lesson.number).padStart(2, "0")}: no lessons/${lesson.id}/${lesson.files[0]} in your upload`);
+    // What the student uploaded instead, if anything close ("exercise (1).ts", "Exercise.ts", "05/").
+    const hint = nearMiss(path.join(lessonsDir, lesson.id), lesson.files[0]) ?? nearMissLessonFolder(lessonsDir, lesson.id) ?? nearMiss(root, lesson.files[0]);
+    notes.push(`lesson ${String(lesson.number).padStart(2, "0")}: no lessons/${lesson.id}/${lesson.files[0]} in your upload${hint ? `: ${hint}` : ""}`);
   }
+  if (found.length === 0) notes.push("your upload holds none of the lesson files: upload your lessons/ folder (or your whole workbook) as a zip");
   if (looseExercise && !looseUsed) notes.push("exercise.ts at the top of your upload matches none of the graded lessons (it must export that lesson's functions): upload the lessons/ folder instead");
   // Lesson 4's certificate: certs/ beside lessons/, or the two files loose.
   for (const name of CERT_FILES) {
@@ -126,6 +130,7 @@ export function stageSubmission(submissionDir: string, dest: string, lessons: re
       if (!b) continue;
       fs.mkdirSync(path.join(dest, "certs"), { recursive: true });
       fs.writeFileSync(path.join(dest, "certs", name), b);
+      notes.push(`lesson 04's ${name}: ${rel(c)}`);
       break;
     }
   }

@@ -210,7 +210,7 @@ export function describeConfinement(c: Confinement | undefined): string {
     case "namespaces":
       return `Linux namespaces (PID, mount, IPC${c.userNamespace ? ", user" : ""}) and a private root${c.user ? ", as an unprivileged user per submission" : ""}`;
     case "separate-user":
-      return "an unprivileged user per submission (no namespaces here: the code can still reach Unix sockets and the machine's world-writable folders)";
+      return "an unprivileged user per submission, without namespaces (the code can still reach Unix sockets and the machine's world-writable folders)";
     case "parent-death":
       return "no operating-system confinement (no namespaces, not root): the code could signal the grader's processes and reach Unix sockets";
     default:
