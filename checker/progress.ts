@@ -28,6 +28,8 @@ export interface LessonProgress {
 export interface ProgressData {
   version: 1;
   lessons: Record<string, LessonProgress>;
+  /** When every lesson first passed, re-checked together: the workbook is finished (said once). */
+  finishedAt?: string;
 }
 
 export const PROGRESS_FILE = ".progress.json";
@@ -101,7 +103,8 @@ export class Progress {
     return this.data.lessons[id];
   }
 
-  recordAttempt(id: string, r: LessonResult, now = new Date()): void {
+  /** `recheck`: the grader re-checked the lesson itself (finishing the workbook): not the learner's attempt. */
+  recordAttempt(id: string, r: LessonResult, now = new Date(), o: { recheck?: boolean } = {}): void {
     const prev = this.data.lessons[id];
     const { passed, total } = countPassed(r);
     this.data.lessons[id] = {
@@ -110,7 +113,7 @@ export class Progress {
       lastAttempt: now.toISOString(),
       checksPassed: passed,
       checksTotal: total,
-      attempts: (prev?.attempts ?? 0) + 1,
+      attempts: (prev?.attempts ?? 0) + (o.recheck ? 0 : 1),
       ...(r.status === "pass" && !prev?.passedAt ? { passedAt: now.toISOString() } : {}),
     };
   }
@@ -129,6 +132,15 @@ export class Progress {
     if (prev?.passedAt) return false;
     this.data.lessons[id] = { ...(prev ?? { status: "fail" }), solutionViewedBeforePass: true };
     return true;
+  }
+
+  /** When the workbook was first finished (every lesson passing, re-checked together). */
+  get finishedAt(): string | undefined {
+    return this.data.finishedAt;
+  }
+
+  markFinished(now = new Date()): void {
+    this.data.finishedAt ??= now.toISOString();
   }
 
   /** Ever passed (a later failing attempt does not take it back). */

@@ -106,12 +106,22 @@ it("--grade-solution --json prints one results.json v3 object and exits 0", asyn
   for (const t of result.tests) expect(Object.keys(t).every((k) => ["name", "status", "message", "output"].includes(k))).toBe(true);
 });
 
+it("a passing --file is not called done: progress counts only the learner's own file", async () => {
+  const r = await lesson("1", "--file", path.join(WORKBOOK_ROOT, "solutions/01-what-tls-gives/answers.json"));
+  expect(r.exitCode).toBe(0);
+  expect(r.stdout).toMatch(/All 13 checks pass for .*answers\.json \(your progress is not changed/);
+  expect(r.stdout).not.toMatch(/Lesson 1 is done/);
+});
+
 it("the stub fails (exit 1) with one ✘ line per check and no colour off a TTY", async () => {
   const r = await lesson("2", "--file", path.join(WORKBOOK_ROOT, "stubs/02-verified-client/exercise.ts"));
   expect(r.exitCode).toBe(1);
   expect(r.stdout).toMatch(/^Lesson 02 · A verified TLS client/);
   expect(r.stdout).toMatch(/✘ connects to a valid server/);
   expect(r.stdout).toMatch(/tlsGet is still the stub/);
+  // Said once, with the count, not once per check.
+  expect(r.stdout.match(/tlsGet is still the stub/g)).toHaveLength(1);
+  expect(r.stdout).toMatch(/^\d+ of the checks above fail the same way:$/m);
   expect(r.stdout).toMatch(/npm run lesson 2 -- --hint/);
   expect(r.stdout).not.toMatch(ANSI);
 });

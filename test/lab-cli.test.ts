@@ -47,3 +47,15 @@ it("prints the list as JSON, serves on the documented ports, and closes on a sig
   });
   expect(stillOpen).toBe(false);
 });
+
+it("prints its endpoint table in 100 columns at most, wrapping the long cells, every endpoint on it", async () => {
+  const child = execa(process.execPath, [path.join(WORKBOOK_ROOT, "checker/run.mjs"), "lab"], { cwd: WORKBOOK_ROOT, reject: false, env: { NO_COLOR: "1" }, stdin: "ignore" });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d));
+  for (let i = 0; i < 200 && !out.includes("Serving until Ctrl+C."); i++) await new Promise((r) => setTimeout(r, 50));
+  child.kill("SIGINT");
+  await child;
+  const lines = out.split("\n");
+  for (const l of lines) expect([...l].length, l).toBeLessThanOrEqual(100);
+  for (const e of ENDPOINTS) expect(lines.some((l) => l.startsWith(`${e.name} `))).toBe(true);
+}, 30_000);

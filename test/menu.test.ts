@@ -7,7 +7,7 @@ import path from "node:path";
 import { PassThrough } from "node:stream";
 import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lessonListWithStates, progressBar, readmeSummary, runMenu } from "../checker/commands/menu.ts";
+import { lessonListWithStates, progressBar, readmeSummary, runMenu, ERASE_HELP_LINE } from "../checker/commands/menu.ts";
 import { LESSONS, findLesson } from "../checker/manifest.ts";
 import { WORKBOOK_ROOT } from "../checker/paths.ts";
 import { Progress } from "../checker/progress.ts";
@@ -147,6 +147,10 @@ describe("the menu", () => {
     s.input.write(CTRL_C);
     await expect(s.done).resolves.toBe(130);
     expect(s.screen()).toMatch(/\nbye\n$/);
+    // The key help under the list is erased, not left on the screen.
+    const at = s.raw().lastIndexOf("navigate");
+    expect(at).toBeGreaterThan(0);
+    expect(s.raw().indexOf(ERASE_HELP_LINE, at)).toBeGreaterThan(at);
   });
 
   it("Ctrl+C at a reset question leaves the file alone and ends with exit 130", async () => {

@@ -179,6 +179,24 @@ describe("the last lesson to pass", () => {
       expect(p.lesson(id)?.lastAttempt, id).not.toBe("2026-11-01T00:00:00.000Z"); // really graded again
     }
     expect(p.lesson("02-verified-client")?.checksTotal).toBeGreaterThan(1);
+    // The re-check is the grader's, not the learner's: no attempt counted for it.
+    for (const id of ALL.slice(0, 6)) expect(p.lesson(id)?.attempts, id).toBe(1);
+    expect(p.finishedAt).toBeDefined();
+  }, 120_000);
+
+  it("re-checks once per completion: a finished workbook whose lesson is broken and fixed is not re-checked again", async () => {
+    const root = await makeWorkbook(ALL);
+    seedAllButSeven(root);
+    const first = sink();
+    await gradeAndReport(findLesson("7")!, { root, stateDir: root, out: first.stream, err: first.stream });
+    expect(first.text()).toMatch(/Re-checking all 7 lessons/);
+    const p = Progress.load(root);
+    p.recordAttempt(ALL[6], result(ALL[6], "fail", 3, 9)); // broken since
+    p.save();
+    const again = sink();
+    await gradeAndReport(findLesson("7")!, { root, stateDir: root, out: again.stream, err: again.stream });
+    expect(again.text()).toMatch(/All \d+ checks pass\. Lesson 7 is done\./);
+    expect(again.text()).not.toMatch(/Re-checking/);
   }, 120_000);
 
   it("names a lesson that no longer passes (its file went back to the stub since)", async () => {

@@ -150,6 +150,10 @@ describe("askQuiz", () => {
     await expect(again.done).resolves.toEqual({ asked: 1 });
     expect(readJson(file)[q5.id]).toBe(correctOption(q5).id);
     expect(again.screen()).toMatch(/^1 question to answer\./);
+    // It says what was chosen last time and why that is wrong, never which one is right.
+    const chosen = q5.options.find((o) => o.id === wrongFor(q5))!;
+    expect(again.screen()).toContain(`Last time you chose "${chosen.text}": ${chosen.explanation}`);
+    expect(again.screen()).not.toContain(`Last time you chose "${correctOption(q5).text}"`);
   });
 
   it("Ctrl+C rejects with ExitPromptError after the answers so far are saved", async () => {

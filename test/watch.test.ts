@@ -142,6 +142,36 @@ it("grades at once, grades again on each save, and stops cleanly on abort with n
   expect(s.verdicts()).toHaveLength(2);
 });
 
+it("on a terminal, a failing verdict says to press h for a hint, not to run another command", async () => {
+  const s = session({ tty: true });
+  await s.verdict(1);
+  expect(s.screen()).toMatch(/Stuck\? Press h for a hint\./);
+  expect(s.screen()).not.toMatch(/-- --hint/);
+  await s.stop();
+});
+
+it("n on the last lesson, once it passes, says it was the last one instead of ending silently", async () => {
+  const dir = path.join(tmp, `last-${++n}`);
+  fs.mkdirSync(dir);
+  const file = path.join(dir, "answer.md");
+  const honest = path.join(WORKBOOK_ROOT, "test", "catalog", "07-why-not-verify-false", "blind", "honest");
+  fs.writeFileSync(file, fs.readFileSync(path.join(honest, fs.readdirSync(honest).sort()[0])));
+  const input: FakeTty = new PassThrough();
+  input.isTTY = true;
+  input.setRawMode = () => {};
+  const output = new PassThrough();
+  let text = "";
+  output.on("data", (d: Buffer) => (text += d.toString("utf8")));
+  const abort = new AbortController();
+  const done = watchLesson(findLesson("7")!, { file, input, output, signal: abort.signal, debounceMs: 20 });
+  await waitFor(() => /\[watch\] verdict: pass/.test(text), "a passing verdict", () => text);
+  expect(text).not.toMatch(/n next lesson/);
+  input.write("n");
+  await waitFor(() => /this was the last lesson/.test(text), "the last-lesson note", () => text);
+  abort.abort();
+  await done.catch(() => {});
+});
+
 it("an editor's save (temporary file renamed over the learner's) is seen through the folder watch", async () => {
   const s = session();
   await s.verdict(1);

@@ -91,7 +91,8 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   // Children under users of their own must pass through it (to their copy, their transpiled
   // file, the lab's CA bundle), never list it.
   if (confinement?.user) fs.chmodSync(batchTmp, 0o711);
-  const removeTmp = () => fs.rmSync(batchTmp, { recursive: true, force: true });
+  // Retried: a child just killed may still be letting go of its files.
+  const removeTmp = () => fs.rmSync(batchTmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
   process.once("exit", removeTmp); // whatever happens, no student's copy is left behind
   const lab = o.lab ?? (await Lab.start({ dir: path.join(batchTmp, "lab") }));
   const results: StudentResult[] = new Array(o.submissions.length);

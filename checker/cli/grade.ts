@@ -16,7 +16,7 @@ import type { BatchResult, StudentResult } from "../batch/types.ts";
 import { mergeResults, pickForRegrade, readPrevious } from "../report/merge.ts";
 import { colors } from "../report/terminal.ts";
 import { candidates, refusal, type Confinement } from "../sandbox/confine.ts";
-import { killAllSandboxes } from "../sandbox/sandbox.ts";
+import { killAllSandboxesAndWait } from "../sandbox/sandbox.ts";
 import { runCli, UsageError } from "./common.ts";
 
 const USAGE =
@@ -136,8 +136,8 @@ async function main(argv: string[]): Promise<number> {
 
   // Ctrl+C, kill, or the terminal closing: every student's process is killed now (SIGKILL, so
   // one that ignores signals goes too) and the batch's temporary folder goes with our exit.
-  const stop = (sig: NodeJS.Signals, code: number) => {
-    const killed = killAllSandboxes();
+  const stop = async (sig: NodeJS.Signals, code: number) => {
+    const killed = await killAllSandboxesAndWait();
     try {
       process.stderr.write(`\ngrade: stopped by ${sig}: ${killed} student process${killed === 1 ? "" : "es"} killed, temporary files removed, no reports written\n`);
     } catch {
@@ -145,7 +145,7 @@ async function main(argv: string[]): Promise<number> {
     }
     process.exit(code);
   };
-  for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) process.once(sig, () => stop(sig, code));
+  for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) process.once(sig, () => void stop(sig, code));
 
   // The progress line totals as the reports will: points set by hand (kept or from --overrides) included.
   const applyFile = overrides ? (await import("../report/overrides.ts")).applyOverrides : undefined;

@@ -42,6 +42,8 @@ export interface GradeRun extends Place {
   lab?: Lab;
   /** Laid over the sandbox's options (watch mode: keepWarm). */
   sandbox?: Partial<SandboxOptions>;
+  /** The key that shows a hint where one does (watch mode: "h"); the command otherwise. */
+  hintKey?: string;
 }
 
 /** 0 all checks pass, 1 some fail, 2 could not grade. */
@@ -80,10 +82,11 @@ export async function gradeAndReport(lesson: Lesson, o: GradeRun = {}): Promise<
     const before = progress.allPassed();
     progress.recordAttempt(lesson.id, result);
     progress.save();
-    finishing = !before && progress.allPassed();
+    // Once per completion: a finished workbook whose lesson was broken and fixed is not re-checked again.
+    finishing = !before && progress.allPassed() && !progress.finishedAt;
   }
   if (o.json) out.write(JSON.stringify(result, null, 2) + "\n");
-  else out.write(renderResult(lesson, shown(file), result, colors(out as NodeJS.WriteStream)));
+  else out.write(renderResult(lesson, shown(file), result, colors(out as NodeJS.WriteStream), { ownFile, hintKey: o.hintKey }));
   // The grading that makes every lesson pass: re-check them all, so "finished" is true today.
   if (finishing && progress && !o.json) await confirmAllPassed(lesson, progress, o);
   return { code: exitCode(result), result };
@@ -148,9 +151,10 @@ async function confirmAllPassed(last: Lesson, progress: Progress, o: GradeRun): 
   const all = LESSONS.filter((l) => l.available);
   out.write(`\nThat was the last lesson to pass. Re-checking all ${all.length} lessons once more...\n`);
   const results = await recheckLessons(all.filter((l) => l.id !== last.id), { root: o.root });
-  for (const [id, r] of results) if (r) progress.recordAttempt(id, r);
-  progress.save();
+  for (const [id, r] of results) if (r) progress.recordAttempt(id, r, new Date(), { recheck: true });
   const failing = all.filter((l) => progress.lesson(l.id)?.status !== "pass");
+  if (failing.length === 0) progress.markFinished();
+  progress.save();
   if (failing.length === 0) {
     out.write(c.green(c.bold(`All ${all.length} lessons pass, re-checked just now. You have finished the workbook: well done!\n`)));
     return;

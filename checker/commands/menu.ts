@@ -142,13 +142,24 @@ export async function watchWithActions(
 
 type Action = "watch" | "hint" | "solution" | "reset" | "next" | "list" | "quit";
 
+/** Up one line, erase it: where the prompt's key help was when Ctrl+C closed it. */
+export const ERASE_HELP_LINE = "\x1b[1A\x1b[2K";
+
 /** 0 when the learner quits, 130 on Ctrl+C (after a "bye" line). */
 export async function runMenu(o: MenuRun = {}): Promise<number> {
   const output = o.output ?? process.stdout;
   const input = o.input ?? process.stdin;
   const c = colors(output as NodeJS.WriteStream);
   const { select } = await import("@inquirer/prompts");
-  const ask = <T>(config: Parameters<typeof select<T>>[0]) => withScreen(output, (screen) => select<T>(config, { input, output: screen }));
+  const ask = async <T>(config: Parameters<typeof select<T>>[0]): Promise<T> => {
+    try {
+      return await withScreen(output, (screen) => select<T>(config, { input, output: screen }));
+    } catch (err) {
+      // Ctrl+C: the prompt leaves its "↑↓ navigate • ⏎ select" line behind; take it away.
+      if (isExitPrompt(err)) output.write(ERASE_HELP_LINE);
+      throw err;
+    }
+  };
   const root = o.root ?? WORKBOOK_ROOT;
   // The prompt wraps long lines, which pushes choices off its page: keep each to the screen.
   const width = ((output as Partial<NodeJS.WriteStream>).columns ?? 80) - 3;

@@ -15,7 +15,7 @@ import { learnerFile } from "../grading/grade.ts";
 import { Lab } from "../lab/lab.ts";
 import { dropSpareChild } from "../sandbox/sandbox.ts";
 import { prefetchTypeCheck } from "../sandbox/typecheck.ts";
-import type { Lesson } from "../manifest.ts";
+import { LESSONS, type Lesson } from "../manifest.ts";
 import { countPassed, type LessonResult } from "../report/results.ts";
 import { colors } from "../report/terminal.ts";
 import { gradeAndReport } from "./grade.ts";
@@ -77,6 +77,7 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
   const debounceMs = o.debounceMs ?? DEFAULT_DEBOUNCE_MS;
   const screen = Boolean(output.isTTY);
   const keys = Boolean(input.isTTY) && typeof input.setRawMode === "function";
+  const hasNext = LESSONS.some((l) => l.available && l.number > lesson.number);
   const c = colors(output as NodeJS.WriteStream);
   const actions: WatchActions = {
     hint: o.actions?.hint ?? (() => void showHint(lesson, output)),
@@ -112,7 +113,7 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
 
   function legend(): string {
     if (!keys) return c.dim(manual ? "Enter: grade again · Ctrl+C: quit" : "Ctrl+C: quit");
-    const parts = [manual ? "Enter grade again" : "", "h hint", "s solution", "r reset", last?.status === "pass" ? "n next lesson" : "", "q quit"];
+    const parts = [manual ? "Enter grade again" : "", "h hint", "s solution", "r reset", last?.status === "pass" && hasNext ? "n next lesson" : "", "q quit"];
     return c.dim(parts.filter(Boolean).join(" · "));
   }
 
@@ -172,7 +173,7 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
     // names and endpoints of its own) and a child process started ahead for the next grading.
     if (lesson.kind === "code") warmLab ??= Lab.start();
     const lab = warmLab && (await warmLab);
-    const { result } = await gradeAndReport(lesson, { file: o.file, live: o.live, out: sink, lab, sandbox: { keepWarm: true } });
+    const { result } = await gradeAndReport(lesson, { file: o.file, live: o.live, out: sink, lab, sandbox: { keepWarm: true }, ...(keys ? { hintKey: "h" } : {}) });
     if (stopped) return; // finished after a quit: never shown, so not the verdict we exit with
     lastMs = performance.now() - t;
     last = result;
@@ -303,6 +304,10 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
           return void stop({ code: 130 });
         case "n":
         case "N":
+          if (last?.status === "pass" && !hasNext) {
+            note("n: this was the last lesson, and it passes: well done. q quits; npm run lesson shows every lesson.");
+            break;
+          }
           if (last?.status === "pass") return void stop({ code: 0, next: true });
           note(c.dim("n: the next lesson opens once this one passes."));
           break;

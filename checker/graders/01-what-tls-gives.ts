@@ -3,7 +3,7 @@
 // explanation written for that option (why it is wrong, what to think about), never the
 // right option's letter or text.
 import path from "node:path";
-import { CannotGrade, type FileGrader } from "../grading/check.ts";
+import { CannotGrade, type FileGrader } from "../checks/check.ts";
 import type { TestResult } from "../report/results.ts";
 import { answerState, isNoteKey, OPTION_IDS, parseAnswers, QUESTIONS, type Question } from "../quiz/questions.ts";
 

@@ -1,6 +1,6 @@
 // Lesson 02: a verified TLS client. The learner's tlsGet runs against the lab; the lab's
 // logs show what actually reached the server (SNI, request line, headers).
-import { acceptedBrokenMistake, expectResolved, lookalikeMistake, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../grading/check.ts";
+import { acceptedBrokenMistake, expectResolved, lookalikeMistake, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../checks/check.ts";
 import type { SeenRequest } from "../lab/lab.ts";
 import { randomLabel } from "../lab/pki.ts";
 import { describeError, type CallResult } from "../sandbox/sandbox.ts";

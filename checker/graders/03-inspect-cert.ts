@@ -5,7 +5,7 @@
 // of day where that zone is already on the next date, so a date printed in local time is
 // wrong on every machine.
 import crypto from "node:crypto";
-import { acceptedBrokenMistake, lookalikeMistake, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../grading/check.ts";
+import { acceptedBrokenMistake, lookalikeMistake, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../checks/check.ts";
 import type { Endpoint } from "../lab/lab.ts";
 import { DAY_MS, randomLabel } from "../lab/pki.ts";
 import { describeError, type CallResult } from "../sandbox/sandbox.ts";

@@ -1,6 +1,6 @@
 // Lesson 05: a strict client and a classifier of what went wrong. The error the learner's
 // connectStrict rejected with goes straight to their classifyTlsError inside the sandbox.
-import { acceptedBrokenMistake, expectResolved, failIfUnwritten, fail, lookalikeMistake, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../grading/check.ts";
+import { acceptedBrokenMistake, expectResolved, failIfUnwritten, fail, lookalikeMistake, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../checks/check.ts";
 import { describeError, type CallResult } from "../sandbox/sandbox.ts";
 
 const HOST = "localhost";

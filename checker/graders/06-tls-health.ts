@@ -4,7 +4,7 @@
 // servers that refuse, hang up, speak HTTP or never answer. Timing is measured around the
 // sandbox calls: a silent server must cost timeoutMs, and ten of them no more than one.
 import crypto from "node:crypto";
-import { failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../grading/check.ts";
+import { failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../checks/check.ts";
 import type { TlsConfig } from "../lab/lab.ts";
 import { DAY_MS, randomLabel } from "../lab/pki.ts";
 import { describeError, type CallResult } from "../sandbox/sandbox.ts";

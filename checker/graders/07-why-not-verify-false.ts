@@ -7,7 +7,7 @@
 // (07-sample-fingerprint.json); the texts that live in this workbook are fingerprinted when
 // grading, so they never go stale.
 import fs from "node:fs";
-import { formatFailure, type Failure, type FileGrader } from "../grading/check.ts";
+import { formatFailure, type Failure, type FileGrader } from "../checks/check.ts";
 import type { TestResult } from "../report/results.ts";
 import { COPY_ORDERED, contentWords, fingerprint, isCopy, models, orderedShare, ORDERED_MIN_WORDS, overlap } from "./07/copies.ts";
 import { countWords, isRealSentence, parse, sentences, type Parsed } from "./07/markdown.ts";

@@ -2,7 +2,7 @@
 // loaded only when that lesson is graded; a lesson without one is "not available yet".
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Grader } from "../grading/check.ts";
+import type { Grader } from "../checks/check.ts";
 
 const graderUrl = (lessonId: string) => new URL(`./${lessonId}.ts`, import.meta.url);
 

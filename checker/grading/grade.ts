@@ -10,7 +10,8 @@ import { errorResult, overallStatus, type LessonResult, type TestResult } from "
 import { LearnerSyntaxError } from "../sandbox/bundle.ts";
 import { describeProblem, LearnerLoadError, Sandbox, type SandboxOptions } from "../sandbox/sandbox.ts";
 import { typeCheck, type TypeCheck } from "../sandbox/typecheck.ts";
-import { CannotGrade, formatFailure, runChecks, type CodeGrader, type FileGrader, type GraderEnv } from "./check.ts";
+import { CannotGrade, formatFailure, type CodeGrader, type FileGrader, type GraderEnv } from "../checks/check.ts";
+import { runChecks } from "./run-checks.ts";
 import { loadGrader } from "../graders/index.ts";
 import type { LiveOverrides } from "../live/targets.ts";
 

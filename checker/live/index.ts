@@ -1,7 +1,8 @@
 // Live checks (--live): started when grading starts, so the probe of the first live target
 // runs while the offline checks do; run after them, in the same sandbox. Offline, every
 // live check is a skip with the probe's one-line reason, never a failure.
-import { callRecorder, formatFailure } from "../grading/check.ts";
+import { formatFailure } from "../checks/check.ts";
+import { callRecorder } from "../grading/run-checks.ts";
 import type { TestResult } from "../report/results.ts";
 import type { CallResult, Sandbox } from "../sandbox/sandbox.ts";
 import { liveChecks, type LiveCheck, type LiveContext } from "./checks.ts";

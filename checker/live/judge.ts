@@ -7,7 +7,7 @@
 // may have changed or be out of reach. Those are settled against the grader's own
 // verifying client (reference.ts): if it gets what the table says, the learner's code is
 // wrong; if it cannot reach the endpoint, or gets something else, the check is skipped.
-import { acceptedBrokenMistake, CheckFailed, failIfUnwritten, show, verificationOffMistake, type Failure } from "../grading/check.ts";
+import { acceptedBrokenMistake, CheckFailed, failIfUnwritten, show, verificationOffMistake, type Failure } from "../checks/check.ts";
 import { describeError, type CallResult, type ErrorInfo } from "../sandbox/sandbox.ts";
 import { NETWORK_CODES, type Reference } from "./reference.ts";
 import { CLASSIFY, targetText, type Expectation, type LiveTarget } from "./targets.ts";

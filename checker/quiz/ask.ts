@@ -34,6 +34,9 @@ export async function askQuiz(file: string, io: AskIo = {}): Promise<{ asked: nu
   let asked = 0;
   for (const [i, q] of toAsk.entries()) {
     output.write(`\nQuestion ${i + 1} of ${toAsk.length} (${q.id})\n`);
+    // Asked again after a wrong answer: what was chosen, and why it is wrong (not what is right).
+    const before = answerState(q, answers[q.id]);
+    if (before.kind === "wrong") output.write(`Last time you chose "${before.option.text}": ${before.option.explanation ?? "not right."}\n`);
     const choice = await ask(q, input, output);
     asked++;
     saveAnswer(file, answers, q.id, choice);

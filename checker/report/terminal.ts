@@ -11,7 +11,8 @@ export function colors(stream: NodeJS.WriteStream = process.stdout) {
 
 const indent = (text: string, pad: string) => text.split("\n").map((l) => pad + l).join("\n");
 
-export function renderResult(lesson: Lesson, file: string, r: LessonResult, c = colors()): string {
+/** `ownFile`: false for --file and --grade-solution, which grade some other file and leave progress alone. */
+export function renderResult(lesson: Lesson, file: string, r: LessonResult, c = colors(), o: { ownFile?: boolean; hintKey?: string } = {}): string {
   const out: string[] = [];
   out.push(c.bold(`Lesson ${String(lesson.number).padStart(2, "0")} · ${lesson.title}`));
   out.push(c.dim(`file: ${file}`));
@@ -23,6 +24,12 @@ export function renderResult(lesson: Lesson, file: string, r: LessonResult, c = 
   // Skipped checks: the mark ○, and their reason under each one unless they all share it
   // (then the summary says it once).
   const skipReasons = new Set(r.tests.filter((t) => t.status === "skip").map((t) => t.message ?? ""));
+  // A message that three or more failing checks share (a function still the stub) is said
+  // once, after them, with the count: not once per check.
+  const failing = r.tests.filter((t) => t.status === "fail" || t.status === "error");
+  const counts = new Map<string, number>();
+  for (const t of failing) if (t.message && !t.output) counts.set(t.message, (counts.get(t.message) ?? 0) + 1);
+  const shared = new Set([...counts].filter(([, n]) => n >= 3).map(([m]) => m));
   for (const t of r.tests) {
     if (t.status === "pass") {
       out.push(`${c.green("✔")} ${t.name}`);
@@ -34,19 +41,21 @@ export function renderResult(lesson: Lesson, file: string, r: LessonResult, c = 
       continue;
     }
     out.push(`${c.red("✘")} ${t.name}`);
+    if (t.message && shared.has(t.message)) continue;
     if (t.message) out.push(c.dim(indent(t.message, "    ")).replace(/why it matters:/, c.yellow("why it matters:")));
     if (t.output) out.push(indent(`your code printed:\n${indent(t.output.trimEnd(), "| ")}`, "    "));
   }
+  for (const m of shared) out.push("", `${counts.get(m)} of the checks above fail the same way:`, c.dim(indent(m, "    ")).replace(/why it matters:/, c.yellow("why it matters:")));
   const { passed, total } = countPassed(r);
   const skipped = skipSummary(r);
   out.push("");
   if (r.message) out.push(c.dim(r.message), "");
   if (skipped) out.push(`${c.yellow("○")} ${skipped}`);
   if (r.status === "pass") {
-    out.push(c.green(c.bold(`All ${total} checks pass. Lesson ${lesson.number} is done.`)));
+    out.push(c.green(c.bold(o.ownFile === false ? `All ${total} checks pass for ${file} (your progress is not changed: it counts your own lessons/ file).` : `All ${total} checks pass. Lesson ${lesson.number} is done.`)));
   } else {
     out.push(`${passed} of ${total} checks pass.`);
-    out.push(`Stuck? ${c.cyan(`npm run lesson ${lesson.number} -- --hint`)} shows a hint.`);
+    out.push(o.hintKey ? `Stuck? Press ${c.cyan(o.hintKey)} for a hint.` : `Stuck? ${c.cyan(`npm run lesson ${lesson.number} -- --hint`)} shows a hint.`);
   }
   return out.join("\n") + "\n";
 }

@@ -159,6 +159,14 @@ export function killAllSandboxes(): number {
   return n;
 }
 
+/** killAllSandboxes, then waits (at most `ms`) until they have all exited: nothing of theirs is still writing. */
+export async function killAllSandboxesAndWait(ms = 2000): Promise<number> {
+  const gone = [...live].map((s) => s.whenExited());
+  const n = killAllSandboxes();
+  await Promise.race([Promise.all(gone), new Promise((r) => setTimeout(r, ms).unref())]);
+  return n;
+}
+
 /** Kills a child and whatever it started (its process group; taskkill /T on Windows). */
 function killTree(c: ChildProcess): void {
   if (c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return;
@@ -490,6 +498,11 @@ export class Sandbox {
     const tcp = (reported ?? []).filter((h) => h === "TCPServerWrap" || h === "TCPSocketWrap");
     if (k.listening + k.connected <= tcp.length) return reported;
     return [...Array<string>(k.listening).fill("TCPServerWrap"), ...Array<string>(k.connected).fill("TCPSocketWrap"), ...(reported ?? []).filter((h) => h === "UDPWrap")];
+  }
+
+  /** Settles when the child has exited (at once when it never started). */
+  whenExited(): Promise<void> {
+    return this.exited ?? Promise.resolve();
   }
 
   /** The process id of the Node process running the learner's code (under namespaces, a grandchild). */
