@@ -68,7 +68,11 @@ function session(file: string) {
         if (!m) return undefined;
         const question = findQuestion(m[1]);
         if (!question) throw new Error(`the asker showed an unknown question id ${m[1]}`);
-        const frame = text.slice(m.index + m[0].length);
+        const after = text.slice(m.index + m[0].length);
+        // The prompt starts at its "? " line (a note about the last answer may come first).
+        const prompt = /(^|\n)\? /.exec(after);
+        if (!prompt) return undefined;
+        const frame = after.slice(prompt.index);
         // The first rendered frame lists every option once, in on-screen order.
         const at = question.options.map((o) => ({ id: o.id, i: frame.indexOf(o.text) }));
         if (at.some((a) => a.i < 0)) return undefined;
