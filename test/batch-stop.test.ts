@@ -16,6 +16,17 @@ const looping = (top = "") => `${top}\n${SOLUTION_05.replace("export async funct
 let base: string;
 let classDir: string;
 
+/** The batch is under way: its folder exists and its children run the harness (not the start-up probes). */
+const grading = (tmp: string) => fs.readdirSync(tmp).some((n) => n.startsWith("tls-workbook-batch-")) && processesWith(tmp).filter((pid) => cmdline(pid).includes("harness.mjs")).length >= 3;
+
+function cmdline(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return "";
+  }
+}
+
 /** Processes whose command line mentions `marker` (the batch's private TMPDIR): the grader's children. */
 function processesWith(marker: string): number[] {
   const out: number[] = [];
@@ -77,7 +88,7 @@ linux("stopping npm run grade", () => {
     it(`${sig}: every student process killed, every temporary file removed, one line, exit ${code}`, async () => {
       const tmp = path.join(base, `tmp-${sig}`);
       const g = startGrade(tmp);
-      await until("the students' processes", () => processesWith(tmp).length >= 3);
+      await until("the students' processes", () => grading(tmp));
       g.child.kill(sig);
       const end = await g.exited;
       expect(end.code, g.stderr()).toBe(code);
@@ -92,7 +103,7 @@ linux("stopping npm run grade", () => {
   it("SIGKILL: no student process outlives the grader, and the next batch removes the folder it left", async () => {
     const tmp = path.join(base, "tmp-SIGKILL");
     const g = startGrade(tmp);
-    await until("the students' processes", () => processesWith(tmp).length >= 3);
+    await until("the students' processes", () => grading(tmp));
     g.child.kill("SIGKILL");
     await g.exited;
     await until("the children to die with the grader", () => processesWith(tmp).length === 0, 3000);

@@ -136,8 +136,13 @@ async function main(argv: string[]): Promise<number> {
 
   // Ctrl+C, kill, or the terminal closing: every student's process is killed now (SIGKILL, so
   // one that ignores signals goes too) and the batch's temporary folder goes with our exit.
+  const stopping = new AbortController();
   const stop = async (sig: NodeJS.Signals, code: number) => {
+    stopping.abort(new Error(`the batch was stopped by ${sig}`)); // no student starts after this
     const killed = await killAllSandboxesAndWait();
+    // The transpiler runs in a process of its own and makes folders for what it writes: stop it
+    // before the batch's folder goes, or a build under way would bring a piece of it back.
+    await import("esbuild").then((e) => e.stop()).catch(() => {});
     try {
       process.stderr.write(`\ngrade: stopped by ${sig}: ${killed} student process${killed === 1 ? "" : "es"} killed, temporary files removed, no reports written\n`);
     } catch {
@@ -161,6 +166,7 @@ async function main(argv: string[]): Promise<number> {
     lessons,
     jobs,
     confine,
+    signal: stopping.signal,
     integrity: !values["no-integrity"],
     onStart: (s) => progress.start(s),
     onDone: (r) => progress.finish(withOverrides(r), lessons.map((l) => l.id)),
