@@ -4,12 +4,13 @@
 // the grading rule (checker/report/points.ts), the same as the progress line says.
 import pc from "picocolors";
 import { afterEach, describe, expect, it } from "vitest";
-import { Progress, renderTable } from "../checker/batch/table.ts";
+import { renderTable } from "../checker/batch/table.ts";
 import type { BatchResult, StudentResult } from "../checker/batch/types.ts";
 import { LESSONS } from "../checker/manifest.ts";
 import { visibleName } from "../checker/report/escape.ts";
 import { studentScore } from "../checker/report/points.ts";
 import type { LessonResult, TestResult } from "../checker/report/results.ts";
+import { progressLines } from "./helpers.ts";
 
 const ids = LESSONS.map((l) => l.id);
 const [L01, L02, L03, L04, L05, L06, L07] = ids;
@@ -64,16 +65,6 @@ function batch(): BatchResult {
   return { version: 1, generatedAt: "2026-11-27T10:00:00.000Z", lessons: ids, students: [alice, long, carol] };
 }
 
-function progressLines(b: BatchResult): string[] {
-  const lines: string[] = [];
-  const p = new Progress(b.students.length, { isTTY: false, write: (s: string) => lines.push(s) } as unknown as NodeJS.WriteStream);
-  for (const s of b.students) {
-    p.start(s.student);
-    p.finish(s, b.lessons);
-  }
-  p.end();
-  return lines;
-}
 
 /** A student's row: the line that starts with its name, or with its name cut (…). */
 function rowOf(text: string, name: string): string {

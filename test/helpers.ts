@@ -2,6 +2,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Progress as BatchProgress } from "../checker/batch/table.ts";
+import type { BatchResult } from "../checker/batch/types.ts";
 import { gradeLesson } from "../checker/grading/grade.ts";
 import type { Lab } from "../checker/lab/lab.ts";
 import { findLesson } from "../checker/manifest.ts";
@@ -62,4 +64,16 @@ export function describeCatalog(label: string, dir: string, wrong: string[], rig
           expect(fs.readFileSync(path.join(dir, kind, f), "utf8"), `${kind}/${f}`).toMatch(kind === "wrong" ? /^\/\/ Wrong: \S/ : /^\/\/ Right: \S/);
     });
   });
+}
+
+/** What the batch's progress prints off a terminal, one string per write, for a graded class. */
+export function progressLines(b: BatchResult): string[] {
+  const lines: string[] = [];
+  const p = new BatchProgress(b.students.length, { isTTY: false, write: (s: string) => lines.push(s) } as unknown as NodeJS.WriteStream);
+  for (const s of b.students) {
+    p.start(s.student);
+    p.finish(s, b.lessons);
+  }
+  p.end();
+  return lines;
 }

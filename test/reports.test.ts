@@ -9,11 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import pc from "picocolors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Progress, renderTable } from "../checker/batch/table.ts";
+import { renderTable } from "../checker/batch/table.ts";
 import type { BatchResult, StudentResult } from "../checker/batch/types.ts";
 import { UsageError } from "../checker/cli/common.ts";
-import { LESSONS } from "../checker/manifest.ts";
-import { WORKBOOK_ROOT } from "../checker/paths.ts";
 import { REPORT_FILES, writeReports } from "../checker/report/batch-reports.ts";
 import { gradesCsv } from "../checker/report/csv.ts";
 import { reportHtml } from "../checker/report/html.ts";
@@ -24,6 +22,7 @@ import { visibleControls } from "../checker/report/escape.ts";
 import { lessonScore } from "../checker/report/points.ts";
 import type { TestResult } from "../checker/report/results.ts";
 import { ALL_LESSONS, gradedBatch, handBatch, HOSTILE_ANSWER, HOSTILE_NAME, HOSTILE_OUTPUT, QUOTED_NAME } from "./fixtures/batch-result.ts";
+import { progressLines } from "./helpers.ts";
 
 let graded: BatchResult;
 let tmp: string;
@@ -507,21 +506,11 @@ describe("hostile names and text in every report", () => {
     return { version: 1, generatedAt: "2026-11-27T10:00:00.000Z", lessons: ALL_LESSONS, students };
   }
   const noColours = pc.createColors(false);
-  function progressLines(b: BatchResult): string {
-    const lines: string[] = [];
-    const p = new Progress(b.students.length, { isTTY: false, write: (s: string) => lines.push(s) } as unknown as NodeJS.WriteStream);
-    for (const s of b.students) {
-      p.start(s.student);
-      p.finish(s, b.lessons);
-    }
-    p.end();
-    return lines.join("");
-  }
   const rendered = () => {
     const b = hostileBatch();
     const csv = gradesCsv(b);
     expect(csv.startsWith("\uFEFF")).toBe(true); // the byte-order mark, U+FEFF, is grades.csv's first character and no other
-    return { csv: csv.slice(1), html: reportHtml(b), junit: junitXml(b), table: renderTable(b, noColours), progress: progressLines(b) };
+    return { csv: csv.slice(1), html: reportHtml(b), junit: junitXml(b), table: renderTable(b, noColours), progress: progressLines(b).join("") };
   };
 
   it("carries no raw control, format (Cf) or lone surrogate character, in any report", () => {

@@ -30,7 +30,8 @@ const MAX_WRAPPERS = 2;
 
 /** A--Z only: toLowerCase would also fold lookalikes (the Kelvin sign is a "k" to it). */
 const asciiLower = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
-const isClutter = (name: string): boolean => name.startsWith(".") || CLUTTER.has(asciiLower(name));
+/** Clutter or hidden: never a student here, never part of an upload (checker/gradescope/submission.ts). */
+export const isClutter = (name: string): boolean => name.startsWith(".") || CLUTTER.has(asciiLower(name));
 
 const isDir = (p: string): boolean => {
   try {

@@ -5,12 +5,10 @@
 // nothing else the student uploaded (a checker/, package.json, node_modules) is ever used.
 import fs from "node:fs";
 import path from "node:path";
-import { nearMiss, nearMissLessonFolder } from "../batch/discover.ts";
+import { isClutter, nearMiss, nearMissLessonFolder } from "../batch/discover.ts";
 import type { Lesson } from "../manifest.ts";
 import { WORKBOOK_ROOT } from "../paths.ts";
 
-/** Folders that are never part of a submission: archive clutter, tools' folders. */
-const CLUTTER = new Set(["__MACOSX", "node_modules", ".git", ".cache", "$RECYCLE.BIN", ".Trashes", ".Spotlight-V100", ".fseventsd"]);
 const MAX_FILE_BYTES = 1024 * 1024;
 const CERT_FILES = ["cert.pem", "key.pem"];
 
@@ -25,7 +23,7 @@ export interface Staged {
 
 function entries(dir: string): fs.Dirent[] {
   try {
-    return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => !CLUTTER.has(e.name) && !e.name.startsWith("._") && e.name !== ".DS_Store");
+    return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => !isClutter(e.name));
   } catch {
     return [];
   }
