@@ -22,6 +22,8 @@ export interface LessonProgress {
   hintsSeen?: number;
   /** The reference solution was shown before the lesson first passed. */
   solutionViewedBeforePass?: boolean;
+  /** The first check that failed on the last attempt, with its own hint: what --hint shows first. */
+  firstFailing?: { check: string; hint?: string };
 }
 
 /** Only optional fields were ever added: version 1 files of every release read the same. */
@@ -39,8 +41,11 @@ export function stateDir(root: string = WORKBOOK_ROOT): string {
   return process.env.TLS_WORKBOOK_STATE_DIR || root;
 }
 
-/** How a lesson stands for the learner: the menu and `npm run progress` show it. */
-export type LessonState = "done" | "current" | "started" | "not started";
+/**
+ * How a lesson stands for the learner: the menu and `npm run progress` show it. "failing":
+ * it was done (passedAt, kept) but its last attempt fails.
+ */
+export type LessonState = "done" | "failing" | "current" | "started" | "not started";
 
 export class Progress {
   /** Set when the file could not be read and was started afresh (or rebuilt). */
@@ -107,8 +112,10 @@ export class Progress {
   recordAttempt(id: string, r: LessonResult, now = new Date(), o: { recheck?: boolean } = {}): void {
     const prev = this.data.lessons[id];
     const { passed, total } = countPassed(r);
+    const first = r.tests.find((t) => t.status === "fail" || t.status === "error");
     this.data.lessons[id] = {
       ...prev,
+      firstFailing: first ? { check: first.name, ...(first.hint ? { hint: first.hint } : {}) } : undefined,
       status: r.status,
       lastAttempt: now.toISOString(),
       checksPassed: passed,
@@ -154,13 +161,17 @@ export class Progress {
     return available.length > 0 && available.every((l) => this.data.lessons[l.id]?.status === "pass");
   }
 
-  /** done: the last attempt passed; current: the first lesson not done; started: tried, not passing; not started. */
+  /**
+   * done: the last attempt passed; failing: passed once, the last attempt fails; current: the
+   * first lesson never passed; started: tried, not passing; not started.
+   */
   states(lessons: readonly Lesson[] = LESSONS): Map<string, LessonState> {
     const states = new Map<string, LessonState>();
     let current = false;
     for (const l of lessons) {
       const p = this.data.lessons[l.id];
       if (p?.status === "pass") states.set(l.id, "done");
+      else if (p?.passedAt) states.set(l.id, "failing");
       else if (!current && l.available) {
         states.set(l.id, "current");
         current = true;

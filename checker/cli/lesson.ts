@@ -4,13 +4,14 @@
 // Exit codes: 0 all checks pass, 1 some fail, 2 could not grade (or bad input), 130 Ctrl+C.
 import { parseArgs } from "node:util";
 import { gradeAndReport, isExitPrompt, loadProgress } from "../commands/grade.ts";
+import { NoSuchCheck } from "../grading/grade.ts";
 import { findLesson, LESSONS, type Lesson } from "../manifest.ts";
 import { colors } from "../report/terminal.ts";
 import { runCli, UsageError } from "./common.ts";
 
 const USAGE =
-  `usage: npm run lesson [<1-7 | slug>] [-- --watch [--manual] | --hint | --solution [--force] | --reset [--force] | --grade-solution] ` +
-  `[--file PATH] [--live] [--json]`;
+  `usage: npm run lesson [<1-7 | slug>] [-- --watch [--manual] | --hint | --compare | --solution [--force] | --reset [--force] | --grade-solution] ` +
+  `[--check TEXT|N] [--file PATH] [--live] [--json]`;
 
 const HELP = `${USAGE}
 
@@ -18,7 +19,11 @@ const HELP = `${USAGE}
   (no option)       grade the lesson
   --watch           grade, then again on every save; keys: h hint, s solution, r reset, n next lesson, q quit
   --manual          watch mode that grades again when you press Enter (where saves cannot be watched)
-  --hint            the next hint (the ones already seen come with it)
+  --hint            the hint of the first check that fails, then the lesson's next hint (the ones seen come with it)
+  --check TEXT|N    run only the checks whose name contains TEXT (any case), or check number N of the
+                    full report; progress is not changed (with grading or --watch)
+  --compare         run your function(s) and the reference solution on the same inputs and lab
+                    endpoints, side by side, without verdicts (lessons 02, 03, 05, 06)
   --solution        the reference solution and a diff with your file (asks first before you pass)
   --reset           put the stub back; your file is copied to .backup/ first (asks first)
   --force           with --solution or --reset: no question (needed without a terminal)
@@ -27,15 +32,16 @@ const HELP = `${USAGE}
   --live            add live checks against real sites (lessons 02, 03, 05, 06); skipped offline
   --json            print one results.json (v3) object instead of the report`;
 
-const ACTIONS = ["watch", "hint", "solution", "reset", "grade-solution"] as const;
+const ACTIONS = ["watch", "hint", "compare", "solution", "reset", "grade-solution"] as const;
 type ActionFlag = (typeof ACTIONS)[number];
 
 /** Which options go with which action ("grade" is no action flag at all). */
 const ALLOWED: Record<ActionFlag | "grade", readonly string[]> = {
-  grade: ["file", "live", "json"],
-  "grade-solution": ["live", "json"],
-  watch: ["file", "live", "manual"],
-  hint: [],
+  grade: ["file", "live", "json", "check"],
+  "grade-solution": ["live", "json", "check"],
+  watch: ["file", "live", "manual", "check"],
+  hint: ["file"],
+  compare: ["file"],
   solution: ["file", "force"],
   reset: ["force"],
 };
@@ -55,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
       live: { type: "boolean" },
       json: { type: "boolean" },
       file: { type: "string" },
+      check: { type: "string" },
+      compare: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -79,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`--${k} does not go with --${action}`);
   }
   if (values.file !== undefined && values.file.trim() === "") throw new UsageError(`--file needs a path. ${USAGE}`);
+  if (values.check !== undefined && values.check.trim() === "") throw new UsageError(`--check needs part of a check's name, or its number: npm run lesson <number> -- --check body`);
+  if (values.check !== undefined && values.live) throw new UsageError(`--check does not go with --live: the live checks run with the whole lesson`);
 
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const key = positionals[0];
@@ -102,7 +112,11 @@ async function main(argv: string[]): Promise<number> {
       case "hint": {
         await loadProgress(); // rebuilds a corrupt progress file before the hint count is read
         const { showHint } = await import("../commands/hint.ts");
-        return showHint(lesson);
+        return await showHint(lesson, process.stdout, { file: values.file });
+      }
+      case "compare": {
+        const { compareLesson } = await import("../commands/compare.ts");
+        return await compareLesson(lesson, { file: values.file });
       }
       case "solution": {
         const { showSolution } = await import("../commands/solution.ts");
@@ -113,13 +127,14 @@ async function main(argv: string[]): Promise<number> {
         return await resetLesson(lesson, { force: values.force, interactive });
       }
       case "watch":
-        return await watch(lesson, { file: values.file, manual: values.manual, live: values.live });
+        return await watch(lesson, { file: values.file, manual: values.manual, live: values.live, check: values.check });
       default: {
-        const { code } = await gradeAndReport(lesson, { file: values.file, gradeSolution: values["grade-solution"], json: values.json, live: values.live, interactive });
+        const { code } = await gradeAndReport(lesson, { file: values.file, gradeSolution: values["grade-solution"], json: values.json, live: values.live, interactive, check: values.check });
         return code;
       }
     }
   } catch (err) {
+    if (err instanceof NoSuchCheck) throw new UsageError(err.message);
     if (!isExitPrompt(err)) throw err;
     process.stdout.write("\nbye\n");
     return 130;
@@ -127,13 +142,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Watch mode; "next lesson" (n, after a pass) goes on watching the next available lesson. */
-async function watch(first: Lesson, o: { file?: string; manual?: boolean; live?: boolean }): Promise<number> {
+async function watch(first: Lesson, o: { file?: string; manual?: boolean; live?: boolean; check?: string }): Promise<number> {
   const { nextLesson, watchWithActions } = await import("../commands/menu.ts");
   await loadProgress();
   let lesson = first;
   let file = o.file;
   for (;;) {
-    const r = await watchWithActions(lesson, { file, manual: o.manual, live: o.live });
+    const r = await watchWithActions(lesson, { file, manual: o.manual, live: o.live, check: o.check });
     if (r.stopped || r.code === 130) {
       process.stdout.write("\nbye\n");
       return 130;
@@ -146,6 +161,7 @@ async function watch(first: Lesson, o: { file?: string; manual?: boolean; live?:
     }
     lesson = next;
     file = undefined; // --file named a file of the first lesson only
+    o = { ...o, check: undefined }; // and --check its checks
   }
 }
 

@@ -1,4 +1,5 @@
-// npm run progress [-- --json]: where the learner stands, lesson by lesson: state, checks
+// npm run progress [-- --json]: where the learner stands, lesson by lesson: state (a lesson
+// done once and failing now says so, with the date it was first done), checks
 // passed on the last run, hints seen, whether the solution was seen before passing, and the
 // last attempt. An unreadable progress file is rebuilt by re-checking the lessons first.
 import fs from "node:fs";
@@ -6,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadProgress, type Place } from "../commands/grade.ts";
-import { progressBar, stateText } from "../commands/menu.ts";
+import { progressBar, stateLabel, stateText } from "../commands/menu.ts";
 import { LESSONS } from "../manifest.ts";
 import type { LessonState, Progress } from "../progress.ts";
 import { colors } from "../report/terminal.ts";
@@ -78,7 +79,7 @@ export function renderProgress(r: ProgressReport, c = colors()): string {
   const rows = r.lessons.map((l) => [
     String(l.number),
     l.slug,
-    l.state,
+    stateLabel(l.state, l.passedAt ?? undefined),
     l.checksTotal === null ? "–" : `${l.checksPassed}/${l.checksTotal}`,
     `${l.hintsSeen}/${l.hintsTotal}`,
     l.solutionViewedBeforePass ? "yes" : "no",
@@ -87,9 +88,11 @@ export function renderProgress(r: ProgressReport, c = colors()): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[], style?: (cell: string, i: number) => string) =>
     cells.map((cell, i) => (style ? style(cell.padEnd(widths[i]), i) : cell.padEnd(widths[i]))).join("  ").trimEnd();
-  const out = [c.bold(line(head)), ...rows.map((row, k) => line(row, (cell, i) => (i === 2 ? stateText(r.lessons[k].state, c).replace(r.lessons[k].state, cell) : cell)))];
+  const out = [c.bold(line(head)), ...rows.map((row, k) => line(row, (cell, i) => (i === 2 ? stateText(r.lessons[k].state, c, r.lessons[k].passedAt ?? undefined).replace(row[2], cell) : cell)))];
   out.push("", progressBar(r.done, r.total, c));
   const current = r.lessons.find((l) => l.state === "current");
+  const failing = r.lessons.filter((l) => l.state === "failing");
+  if (failing.length) out.push(`Done before, failing now: ${failing.map((l) => c.cyan(`npm run lesson ${l.number}`)).join(", ")} shows what broke`);
   if (current) out.push(`Next: ${c.cyan(`npm run lesson ${current.number}`)} (${current.title})`);
   else if (r.done === r.total) out.push(c.green("Every lesson is done."));
   return out.join("\n") + "\n";

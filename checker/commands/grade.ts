@@ -44,6 +44,8 @@ export interface GradeRun extends Place {
   sandbox?: Partial<SandboxOptions>;
   /** The key that shows a hint where one does (watch mode: "h"); the command otherwise. */
   hintKey?: string;
+  /** --check: only the checks with this text in their name (or this number); progress is left alone. */
+  check?: string;
 }
 
 /** 0 all checks pass, 1 some fail, 2 could not grade. */
@@ -65,7 +67,9 @@ export async function gradeAndReport(lesson: Lesson, o: GradeRun = {}): Promise<
   const out = o.out ?? process.stdout;
   const file = learnerFile(lesson, { file: o.file, solution: o.gradeSolution, root: o.root });
   const ownFile = !o.file && !o.gradeSolution;
-  if (lesson.kind === "quiz" && o.interactive && ownFile && !o.json) {
+  // --check is for fast iteration: no questions first, and no progress recorded.
+  const recorded = ownFile && o.check === undefined;
+  if (lesson.kind === "quiz" && o.interactive && recorded && !o.json) {
     const { askQuiz } = await import("../quiz/ask.ts");
     try {
       await askQuiz(file, { input: o.input, output: out });
@@ -74,10 +78,10 @@ export async function gradeAndReport(lesson: Lesson, o: GradeRun = {}): Promise<
       out.write("\nStopped: your answers so far are saved.\n\n");
     }
   }
-  const result = await gradeLesson(lesson, { file, solution: o.gradeSolution, live: o.live, root: o.root, lab: o.lab, sandbox: o.sandbox });
+  const result = await gradeLesson(lesson, { file, solution: o.gradeSolution, live: o.live, root: o.root, lab: o.lab, sandbox: o.sandbox, check: o.check });
   let progress: Progress | undefined;
   let finishing = false;
-  if (ownFile) {
+  if (recorded) {
     progress = await loadProgress(o);
     const before = progress.allPassed();
     progress.recordAttempt(lesson.id, result);

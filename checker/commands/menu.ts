@@ -36,18 +36,34 @@ export function progressBar(done: number, total: number, c?: Colors): string {
   return `${c ? c.green(bar.slice(0, full)) + c.dim(bar.slice(full)) : bar} ${done}/${total} done`;
 }
 
-const MARK: Record<LessonState, string> = { done: "✔", current: "▶", started: "·", "not started": " " };
+const MARK: Record<LessonState, string> = { done: "✔", failing: "!", current: "▶", started: "·", "not started": " " };
 
-export function stateText(state: LessonState, c: Colors): string {
-  return state === "done" ? c.green(state) : state === "current" ? c.yellow(state) : state === "started" ? state : c.dim(state);
+/** Local date: 2026-11-27. */
+function localDate(iso: string | undefined): string | undefined {
+  const d = iso ? new Date(iso) : undefined;
+  if (!d || Number.isNaN(d.getTime())) return undefined;
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-/** One line a lesson: mark, number, slug, state, title (cut to fit `width` columns). */
-export function lessonLine(l: Lesson, state: LessonState, c: Colors, width = 100): string {
-  const label = l.available ? state : "not available yet";
-  const styled = l.available ? stateText(state, c) : c.dim(label);
+/** The state in words; a lesson done once and failing now says when it was first done: "done 2026-11-20, now failing". */
+export function stateLabel(state: LessonState, passedAt?: string): string {
+  if (state !== "failing") return state;
+  const when = localDate(passedAt);
+  return when ? `done ${when}, now failing` : "done, now failing";
+}
+
+export function stateText(state: LessonState, c: Colors, passedAt?: string): string {
+  const label = stateLabel(state, passedAt);
+  return state === "done" ? c.green(label) : state === "failing" ? c.red(label) : state === "current" ? c.yellow(label) : state === "started" ? label : c.dim(label);
+}
+
+/** One line a lesson: mark, number, slug, state, title (cut to fit `width` columns). `passedAt`: when it was first done. */
+export function lessonLine(l: Lesson, state: LessonState, c: Colors, width = 100, passedAt?: string): string {
+  const label = l.available ? stateLabel(state, passedAt) : "not available yet";
+  const styled = l.available ? stateText(state, c, passedAt) : c.dim(label);
   const head = `${MARK[state]} ${String(l.number).padStart(2)}  ${l.slug.padEnd(21)} `;
-  const room = Math.max(0, width - head.length - 13);
+  const room = Math.max(0, width - head.length - Math.max(13, label.length + 1));
   const title = l.title.length > room ? (room > 1 ? l.title.slice(0, room - 1) + "…" : "") : l.title;
   return `${head}${styled}${" ".repeat(Math.max(1, 12 - label.length))}${c.dim(title)}`.trimEnd();
 }
@@ -59,7 +75,7 @@ export function lessonListWithStates(progress: Progress, c: Colors): string {
   return [
     `Which lesson? Run: npm run lesson <number>   (on a terminal, npm run lesson alone opens a menu)`,
     "",
-    ...LESSONS.map((l) => lessonLine(l, states.get(l.id) ?? "not started", c)),
+    ...LESSONS.map((l) => lessonLine(l, states.get(l.id) ?? "not started", c, 100, progress.lesson(l.id)?.passedAt)),
     "",
     progressBar(done, LESSONS.length, c),
   ].join("\n");
@@ -107,7 +123,7 @@ export function readmeSummary(lesson: Lesson, root = WORKBOOK_ROOT, maxLines = 6
 /** Watch mode with h, s and r wired to the real commands; Ctrl+C in their prompts stops watching. */
 export async function watchWithActions(
   lesson: Lesson,
-  o: MenuRun & { file?: string; manual?: boolean } = {},
+  o: MenuRun & { file?: string; manual?: boolean; check?: string } = {},
 ): Promise<{ code: number; next?: boolean; stopped?: boolean }> {
   const { watchLesson } = await import("./watch.ts");
   const output = o.output ?? process.stdout;
@@ -128,11 +144,12 @@ export async function watchWithActions(
     file,
     manual: o.manual,
     live: o.live,
+    check: o.check,
     input: o.input,
     output: o.output,
     signal: ac.signal,
     actions: {
-      hint: () => guard(() => showHint(lesson, output)),
+      hint: (last) => guard(() => showHint(lesson, output, { root: o.root, stateDir: o.stateDir, result: last })),
       solution: () => guard(() => showSolution(lesson, { file: o.file, root: o.root, stateDir: o.stateDir, input: o.input, output, err: output, interactive })),
       reset: () => guard(() => resetLesson(lesson, { root: o.root, stateDir: o.stateDir, input: o.input, output, err: output, interactive })),
     },
@@ -176,7 +193,7 @@ export async function runMenu(o: MenuRun = {}): Promise<number> {
         const picked = await ask<string>({
           message: "Pick a lesson",
           choices: [
-            ...LESSONS.map((l) => ({ value: l.id, name: lessonLine(l, states.get(l.id) ?? "not started", c, width), short: `${l.number} ${l.slug}`, disabled: !l.available })),
+            ...LESSONS.map((l) => ({ value: l.id, name: lessonLine(l, states.get(l.id) ?? "not started", c, width, progress.lesson(l.id)?.passedAt), short: `${l.number} ${l.slug}`, disabled: !l.available })),
             { value: "quit", name: "  quit" },
           ],
           default: current?.id,
@@ -226,7 +243,7 @@ export async function runMenu(o: MenuRun = {}): Promise<number> {
             break;
           }
           case "hint":
-            showHint(lesson, output);
+            await showHint(lesson, output, { root: o.root, stateDir: o.stateDir });
             break;
           case "solution":
             await showSolution(lesson, { root: o.root, stateDir: o.stateDir, input, output, err: output, interactive: true });

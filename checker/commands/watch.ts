@@ -22,7 +22,8 @@ import { gradeAndReport } from "./grade.ts";
 import { showHint } from "./hint.ts";
 
 export interface WatchActions {
-  hint(): void | Promise<void>;
+  /** `last`: the result on screen, whose first failing check's hint comes first. */
+  hint(last?: LessonResult): void | Promise<void>;
   solution(): Promise<void>;
   reset(): Promise<void>;
 }
@@ -41,6 +42,8 @@ export interface WatchOptions {
   debounceMs?: number;
   /** Stops watching (tests). */
   signal?: AbortSignal;
+  /** --check: each grading runs only these checks (progress is left alone). */
+  check?: string;
 }
 
 /** Long enough to merge the truncate-then-write of one save, short enough not to be felt. */
@@ -80,7 +83,7 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
   const hasNext = LESSONS.some((l) => l.available && l.number > lesson.number);
   const c = colors(output as NodeJS.WriteStream);
   const actions: WatchActions = {
-    hint: o.actions?.hint ?? (() => void showHint(lesson, output)),
+    hint: o.actions?.hint ?? (async (r) => void (await showHint(lesson, output, { result: r }))),
     solution: o.actions?.solution ?? (async () => void output.write(`The solution is not wired into this view: run npm run lesson ${lesson.number} -- --solution\n`)),
     reset: o.actions?.reset ?? (async () => void output.write(`Reset is not wired into this view: run npm run lesson ${lesson.number} -- --reset\n`)),
   };
@@ -173,7 +176,7 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
     // names and endpoints of its own) and a child process started ahead for the next grading.
     if (lesson.kind === "code") warmLab ??= Lab.start();
     const lab = warmLab && (await warmLab);
-    const { result } = await gradeAndReport(lesson, { file: o.file, live: o.live, out: sink, lab, sandbox: { keepWarm: true }, ...(keys ? { hintKey: "h" } : {}) });
+    const { result } = await gradeAndReport(lesson, { file: o.file, live: o.live, check: o.check, out: sink, lab, sandbox: { keepWarm: true }, ...(keys ? { hintKey: "h" } : {}) });
     if (stopped) return; // finished after a quit: never shown, so not the verdict we exit with
     lastMs = performance.now() - t;
     last = result;
@@ -188,7 +191,7 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
     }
     try {
       output.write("\n");
-      await actions[name]();
+      await (name === "hint" ? actions.hint(last) : actions[name]());
     } catch (err) {
       if ((err as Error)?.name === "ExitPromptError") return void stop({ code: 130 }); // Ctrl+C in a prompt
       note(`${name}: ${(err as Error)?.message ?? String(err)}`.split("\n")[0]);

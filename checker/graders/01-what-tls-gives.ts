@@ -18,6 +18,8 @@ export function describeValue(v: unknown): string {
   return String(v);
 }
 
+const ANSWER_HINT = 'Run npm run lesson 1 in a terminal to be asked the questions, or put a letter ("a" to "d") for each question id in answers.json; the questions are in the README.';
+
 const quoteIds = (ids: readonly string[]) => ids.map((id) => `"${id}"`).join(", ");
 const orList = (ids: readonly string[]) => `${quoteIds(ids.slice(0, -1))} or "${ids[ids.length - 1]}"`;
 
@@ -33,12 +35,14 @@ function gradeQuestion(q: Question, answers: Record<string, unknown>): TestResul
       return {
         name,
         status: "fail",
+        hint: ANSWER_HINT,
         message: `not answered yet: "${q.id}" is ${value === undefined ? "missing" : describeValue(value)}. Set it to ${orList(optionIds)} in answers.json (the questions are in the README), or run \`npm run lesson 1\` in a terminal to be asked.`,
       };
     case "invalid":
       return {
         name,
         status: "fail",
+        hint: ANSWER_HINT,
         message: `"${q.id}" is ${describeValue(value)}, which is not one of its options. Use one of the option ids ${quoteIds(optionIds)} (a string, e.g. "${optionIds[0]}"), or null to leave it for later.`,
       };
     case "wrong":
@@ -46,6 +50,8 @@ function gradeQuestion(q: Question, answers: Record<string, unknown>): TestResul
         name,
         status: "fail",
         message: [`your answer to "${q.id}": "${state.option.id}" (${state.option.text})`, state.option.explanation ?? "", `why it matters: ${q.why}`].join("\n"),
+        // The explanation written for this wrong option is the nudge aimed at it.
+        ...(state.option.explanation ? { hint: state.option.explanation } : {}),
       };
   }
 }

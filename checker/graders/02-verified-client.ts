@@ -1,6 +1,7 @@
 // Lesson 02: a verified TLS client. The learner's tlsGet runs against the lab; the lab's
 // logs show what actually reached the server (SNI, request line, headers).
 import { acceptedBrokenMistake, expectResolved, lookalikeMistake, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../checks/check.ts";
+import { REFUSED_HINT, rejectHint, VERIFY_ON_HINT } from "../checks/hints.ts";
 import type { SeenRequest } from "../lab/lab.ts";
 import { randomLabel } from "../lab/pki.ts";
 import { describeError, type CallResult } from "../sandbox/sandbox.ts";
@@ -59,6 +60,7 @@ export const grader: CodeGrader = {
     const rejects = (name: string, label: string, why: string, target?: { host: string; port: number; name: string; certName: string }): Check => ({
       name: `rejects ${label} (${target?.name ?? name})`,
       why,
+      hint: rejectHint(target ? "look-alike" : name, "tlsGet"),
       async run(ctx) {
         const reqPath = freshPath();
         const r = await ctx.call("tlsGet", [target?.host ?? HOST, target?.port ?? lab.endpoint(name).port, reqPath]);
@@ -76,6 +78,7 @@ export const grader: CodeGrader = {
       {
         name: "connects to a valid server and returns a result (good)",
         why: "A client that cannot talk to a correctly configured server is of no use, however safe it is.",
+        hint: "tls.connect({ host, port, servername: host }), write the request once 'secureConnect' fires, and resolve with { tlsVersion, issuedTo, response } on the socket's 'end'; reject on 'error'.",
         async run(ctx) {
           asResult(expectResolved(await callGood(ctx), `tlsGet("${HOST}", ${good.port}, "${goodPath}") to resolve`));
         },
@@ -83,6 +86,7 @@ export const grader: CodeGrader = {
       {
         name: "reports the negotiated TLS version (TLSv1.3)",
         why: "The protocol version tells you how well the connection is protected; a monitor needs the real value from socket.getProtocol().",
+        hint: "tlsVersion is socket.getProtocol(), read in the 'secureConnect' handler (after the socket closes it is null): not a string you write yourself.",
         async run(ctx) {
           const { tlsVersion } = await goodResult(ctx);
           if (tlsVersion !== "TLSv1.3") fail({ expected: '"TLSv1.3"', got: show(tlsVersion) });
@@ -91,6 +95,7 @@ export const grader: CodeGrader = {
       {
         name: "reports who the certificate was issued to (the subject CN)",
         why: "The certificate names the party you are talking to; reading it from the live certificate is how you know who answered.",
+        hint: "issuedTo is socket.getPeerCertificate().subject.CN, read after 'secureConnect' (subject is who the certificate is for; issuer is who signed it).",
         async run(ctx) {
           const { issuedTo } = await goodResult(ctx);
           const cn = good.leaf!.subject.CN!;
@@ -108,6 +113,7 @@ export const grader: CodeGrader = {
       {
         name: "returns everything the server sent back (at least the whole body)",
         why: "The response is the point of the request; it arrives in several chunks, so collect them all until the server closes.",
+        hint: "Collect every 'data' chunk (socket.on(\"data\", c => chunks.push(c))) and resolve only on 'end', with Buffer.concat(chunks).toString(); with https.request, the same on the response object (res.on(\"data\") … res.on(\"end\")).",
         async run(ctx) {
           const { response } = await goodResult(ctx);
           // The raw reply (status line, headers, body) or, from https.request, the body alone:
@@ -129,6 +135,7 @@ export const grader: CodeGrader = {
       {
         name: "sends SNI: the server name localhost",
         why: "SNI tells a shared server which certificate to present; without it many real servers answer with the wrong certificate or not at all.",
+        hint: "Pass servername: host in tls.connect's options: that is the name sent as SNI, and the name the certificate is checked against.",
         async run(ctx) {
           await goodResult(ctx);
           const seen = seenRequest(ctx, goodPath);
@@ -138,6 +145,7 @@ export const grader: CodeGrader = {
       {
         name: "sends the request line GET <path> HTTP/1.1",
         why: "The server can only answer the request it receives; the path you are given must reach it unchanged.",
+        hint: "The first line you write is `GET ${path} HTTP/1.1`, with the path argument exactly as given: one space on each side of it, nothing added.",
         async run(ctx) {
           await goodResult(ctx);
           const seen = seenRequest(ctx, goodPath);
@@ -147,6 +155,7 @@ export const grader: CodeGrader = {
       {
         name: "ends each line of the request with CRLF (\\r\\n)",
         why: "HTTP's grammar ends every line with CRLF; many servers forgive a bare \\n, but some (and some proxies in between) reject or misread the request.",
+        hint: "End each request line with \"\\r\\n\", and the request with one empty line (\"\\r\\n\\r\\n\" after the last header); a template literal with \\n alone is not enough.",
         async run(ctx) {
           await goodResult(ctx);
           if (!seenRequest(ctx, goodPath).crlf)
@@ -156,6 +165,7 @@ export const grader: CodeGrader = {
       {
         name: "sends a Host header naming the server",
         why: "HTTP/1.1 requires Host: one address can serve many sites, and the header says which one you mean.",
+        hint: "Add a header line `Host: ${host}` after the request line, with the host argument.",
         async run(ctx) {
           await goodResult(ctx);
           const host = seenRequest(ctx, goodPath).headers.host;
@@ -165,6 +175,7 @@ export const grader: CodeGrader = {
       {
         name: "asks the server to close the connection (Connection: close)",
         why: "An HTTP/1.1 server keeps the connection open by default; without Connection: close, code that reads until the end waits until the server gives up.",
+        hint: "Add the header line `Connection: close`: the server then closes after its reply, and your 'end' handler runs.",
         async run(ctx) {
           await goodResult(ctx);
           const conn = seenRequest(ctx, goodPath).headers.connection;
@@ -174,6 +185,7 @@ export const grader: CodeGrader = {
       {
         name: "reports TLSv1.2 from a server that only speaks TLS 1.2 (tls-v1-2)",
         why: "A hard-coded version is wrong as soon as a server differs; the real value is what tells you an old server is still out there.",
+        hint: "Report what socket.getProtocol() says for this connection; don't set minVersion or maxVersion: this server speaks TLS 1.2 only, and that is allowed.",
         async run(ctx) {
           const r = await ctx.shared("v12", () => ctx.sandbox.call("tlsGet", [HOST, v12.port]));
           const { tlsVersion } = asResult(expectResolved(r, `tlsGet("${HOST}", ${v12.port}) to resolve`));
@@ -183,6 +195,7 @@ export const grader: CodeGrader = {
       {
         name: 'asks for "/" when no path is given',
         why: "Defaults are part of the contract: tlsGet(host, port) must fetch the site's root.",
+        hint: "Give the parameter a default value: tlsGet(host: string, port = 443, path = \"/\").",
         async run(ctx) {
           const r = await ctx.shared("v12", () => ctx.sandbox.call("tlsGet", [HOST, v12.port]));
           expectResolved(r, `tlsGet("${HOST}", ${v12.port}) to resolve`);
@@ -193,6 +206,7 @@ export const grader: CodeGrader = {
       {
         name: "works for any host name, not only localhost (SNI, hostname check and Host header follow host)",
         why: "The host you are given is the name to check the certificate against and to ask for; a client that only works for one name will fail, or check the wrong name, everywhere else.",
+        hint: "Use the host argument in all three places: tls.connect's host, its servername, and the Host header; \"localhost\" should appear nowhere in your code.",
         async run(ctx) {
           const r = await ctx.call("tlsGet", [alias, aliased.port, aliasPath]);
           const fixed = r.tls.find((u) => u.servername !== null && u.servername !== alias);
@@ -219,6 +233,7 @@ export const grader: CodeGrader = {
       {
         name: "rejects when nothing listens on the port (refused)",
         why: "Callers must learn that the connection failed; a promise that never settles or resolves empty hides an outage.",
+        hint: REFUSED_HINT,
         async run(ctx) {
           const r = await ctx.call("tlsGet", [HOST, ctx.endpoint("refused").port]);
           if (r.status === "resolved") fail({ expected: "tlsGet to reject with ECONNREFUSED", got: `it resolved with ${show(r.value)}` });
@@ -229,6 +244,7 @@ export const grader: CodeGrader = {
       {
         name: "keeps certificate verification switched on",
         why: "rejectUnauthorized: false or NODE_TLS_REJECT_UNAUTHORIZED=0 keep the encryption but drop the proof of who is on the other end.",
+        hint: VERIFY_ON_HINT,
         async run(ctx) {
           const calls: CallResult[] = [await callGood(ctx)];
           const off = calls.map(verificationOffMistake).find(Boolean);

@@ -6,6 +6,7 @@
 // wrong on every machine.
 import crypto from "node:crypto";
 import { acceptedBrokenMistake, lookalikeMistake, failIfUnwritten, fail, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../checks/check.ts";
+import { rejectHint, VERIFY_ON_HINT } from "../checks/hints.ts";
 import type { Endpoint } from "../lab/lab.ts";
 import { DAY_MS, randomLabel } from "../lab/pki.ts";
 import { describeError, type CallResult } from "../sandbox/sandbox.ts";
@@ -107,6 +108,18 @@ function builtReport(days: number): CertReport {
 }
 
 type Resolved = Extract<CallResult, { status: "resolved" }>;
+
+/** Each report field's check: where the value comes from. */
+const FIELD_HINTS: Record<keyof CertReport, string> = {
+  host: "Put the host argument itself into the report (host: host), not the certificate's name and not \"localhost\".",
+  tlsVersion: "Read socket.getProtocol() in 'secureConnect' (\"TLSv1.3\" or \"TLSv1.2\" here), before the socket is closed: never a constant.",
+  issuedTo: "const cert = socket.getPeerCertificate(); issuedTo is cert.subject.CN (the subject is who the certificate is for; the issuer is who signed it).",
+  issuedBy: "issuedBy is cert.issuer.O: the organization (O) of the issuer of the server's own certificate, not its CN and not the root's.",
+  expires: "expires is new Date(cert.valid_to): valid_to ends in \"GMT\", so Date parses it as UTC; not valid_from, and no local-time parsing of its parts.",
+  daysLeft: "Round down: Math.floor((expires.getTime() - Date.now()) / 86_400_000), from the same expires you report (Math.round and Math.ceil count a day that is not there).",
+  expiringSoon: "expiringSoon = daysLeft < 30, computed from your daysLeft: exactly 30 days is not soon.",
+};
+
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 
@@ -227,6 +240,7 @@ export const grader: CodeGrader = {
     const field = (key: keyof CertReport, name: string, why: string, checkOne: (c: Case, got: unknown, r: CallResult, report: Record<string, unknown>) => void): Check => ({
       name,
       why,
+      hint: FIELD_HINTS[key],
       async run(ctx) {
         for (const { c, r, report } of await reports(ctx)) checkOne(c, report[key], r, report);
       },
@@ -235,6 +249,7 @@ export const grader: CodeGrader = {
     const connects = (c: Case): Check => ({
       name: c.title,
       why: "A certificate inspector has to talk to correctly configured servers, whatever their name or TLS version.",
+      hint: "tls.connect({ host, port, servername: host }) with the host you are given (not a fixed name); resolve your report from 'secureConnect', reject from 'error'. The name resolves to 127.0.0.1 inside the grader.",
       async run(ctx) {
         const r = await inspect(ctx, c);
         if (r.status === "resolved") {
@@ -255,6 +270,7 @@ export const grader: CodeGrader = {
     const rejects = (name: (typeof BAD)[number] | number, label: string, why: string): Check => ({
       name: `rejects ${label} (${typeof name === "number" ? `look-alike ${name + 1}` : name})`,
       why,
+      hint: rejectHint(typeof name === "number" ? "look-alike" : name, "inspectTls"),
       async run(ctx) {
         const r = await (typeof name === "number" ? inspectLookalike(ctx, name) : inspectBad(ctx, name));
         if (r.status === "resolved")
@@ -356,6 +372,7 @@ export const grader: CodeGrader = {
       {
         name: "formatReport prints your own reports, line by line",
         why: "The block is what a person reads; each line must show exactly the value in the report, and the date as a UTC date.",
+        hint: 'Build the lines from the report you are given, in the README\'s order and spacing ("=== host ===", "TLS version: …", "issued to:   …"), and return them joined with "\n"; the date is report.expires.toISOString().slice(0, 10).',
         async run(ctx) {
           for (const { c, r, report } of await reports(ctx)) {
             if (!r.then) fail({ expected: "formatReport to be called with the report", got: "it was not" });
@@ -369,6 +386,7 @@ export const grader: CodeGrader = {
       {
         name: "formatReport prints a report it is given, line by line (UTC date, warning only when expiring soon)",
         why: "formatReport must print the report it is handed, whatever the server; a warning that always shows is a warning nobody reads.",
+        hint: 'Use only the fields of the report argument (no second connection, nothing remembered); print the UTC date with toISOString().slice(0, 10), not getDate() or toLocaleDateString(); add "certificate expiring soon!" only when report.expiringSoon is true.',
         async run(ctx) {
           const results = await Promise.all(built.map((report) => ctx.call("formatReport", [report])));
           built.forEach((report, i) => {
@@ -391,6 +409,7 @@ export const grader: CodeGrader = {
       {
         name: "keeps certificate verification switched on",
         why: "rejectUnauthorized: false, NODE_TLS_REJECT_UNAUTHORIZED=0 or a checkServerIdentity that accepts anything keep the encryption but drop the proof of who is on the other end.",
+        hint: VERIFY_ON_HINT,
         async run(ctx) {
           const calls = await Promise.all([...cases.map((c) => inspect(ctx, c)), ...BAD.map((b) => inspectBad(ctx, b))]);
           const off = calls.map(verificationOffMistake).find(Boolean);

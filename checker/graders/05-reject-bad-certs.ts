@@ -1,7 +1,20 @@
 // Lesson 05: a strict client and a classifier of what went wrong. The error the learner's
 // connectStrict rejected with goes straight to their classifyTlsError inside the sandbox.
 import { acceptedBrokenMistake, expectResolved, failIfUnwritten, fail, lookalikeMistake, show, verificationOffMistake, type Check, type CheckContext, type CodeGrader, type GraderEnv } from "../checks/check.ts";
+import { REFUSED_HINT, rejectHint, VERIFY_ON_HINT } from "../checks/hints.ts";
 import { describeError, type CallResult } from "../sandbox/sandbox.ts";
+
+/** The codes each Rejection comes from (the lesson's table), for the classifies checks' hints. */
+const CODES: Record<string, string> = {
+  expired: "CERT_HAS_EXPIRED",
+  "not-yet-valid": "CERT_NOT_YET_VALID",
+  "wrong-host": "ERR_TLS_CERT_ALTNAME_INVALID",
+  "self-signed": "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "untrusted-root": "SELF_SIGNED_CERT_IN_CHAIN (and UNABLE_TO_GET_ISSUER_CERT_LOCALLY)",
+  "incomplete-chain": "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "old-protocol": "the ERR_SSL_… protocol-version codes (ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION, ERR_SSL_UNSUPPORTED_PROTOCOL …)",
+  unreachable: "ECONNREFUSED (and ENOTFOUND, ETIMEDOUT …)",
+};
 
 const HOST = "localhost";
 
@@ -25,6 +38,7 @@ function connects(endpoint: string, version: string, label: string, why: string)
   return {
     name: `connects to ${label} (${endpoint})`,
     why,
+    hint: "tls.connect({ host, port, servername: host }); on 'secureConnect' read socket.getProtocol() first, then socket.end(), and resolve with { tlsVersion, authorized: true }. Leave minVersion and the name check at their defaults.",
     async run(ctx) {
       const r = await strictCall(ctx, endpoint);
       const v = expectResolved(r, `connectStrict to resolve with { tlsVersion: "${version}", authorized: true }`) as { tlsVersion?: unknown; authorized?: unknown };
@@ -52,6 +66,7 @@ function rejectsLookalike(lookalikes: Awaited<ReturnType<GraderEnv["scope"]["add
   return {
     name: `rejects ${l.label} (look-alike ${i + 1})`,
     why: "A hostname check compares the whole name; a certificate that merely shares a label, a suffix or the TLD with it belongs to someone else.",
+    hint: rejectHint("look-alike", "connectStrict"),
     async run(ctx) {
       const r = await ctx.shared(`lookalike-${i}`, () => ctx.sandbox.call("connectStrict", [lookalikes.host, l.endpoint.port]));
       if (r.status === "resolved") fail({ expected: "connectStrict to reject with ERR_TLS_CERT_ALTNAME_INVALID", got: `it resolved with ${show(r.value)}`, mistake: lookalikeMistake(r, l.certName, lookalikes.host) });
@@ -66,6 +81,10 @@ function rejects(b: (typeof BROKEN)[number]): Check {
   return {
     name: `rejects ${b.label} (${b.endpoint})`,
     why: b.why,
+    hint:
+      b.endpoint === "refused"
+        ? REFUSED_HINT
+        : `${rejectHint(b.endpoint, "connectStrict")} Reject with the error object itself (reject(err)), not a new Error or a string: its err.code is what classifyTlsError reads.`,
     async run(ctx) {
       const r = await strictCall(ctx, b.endpoint);
       const code = ctx.endpoint(b.endpoint).expect;
@@ -88,6 +107,7 @@ function classifies(b: (typeof BROKEN)[number]): Check {
   return {
     name: `classifies ${b.endpoint} as "${b.rejection}"`,
     why: "Naming the failure is what turns 'TLS error' into a fix: renew the certificate, send the intermediate, fix the name, upgrade the server.",
+    hint: `Look at err.code, never the message: "${b.rejection}" is what ${CODES[b.rejection]} means. A lookup table (an object from code to Rejection) keeps it short; connectStrict must reject with Node's own error for the code to be there.`,
     async run(ctx) {
       const r = await strictCall(ctx, b.endpoint);
       if (r.status !== "rejected") fail({ expected: `connectStrict to reject first, then classifyTlsError to say "${b.rejection}"`, got: "connectStrict did not reject (see the check above)" });
@@ -132,6 +152,7 @@ export const grader: CodeGrader = {
       {
         name: 'classifies a plain-HTTP server\'s error as "other"',
         why: "Not every failure is one of the named kinds; an honest 'other' beats a wrong diagnosis.",
+        hint: 'A server that does not speak TLS fails with a code that names none of the kinds (ERR_SSL_WRONG_VERSION_NUMBER): return "other" for every code your table does not list, and do not guess from the message.',
         async run(ctx) {
           const r = await strictCall(ctx, "plain-http");
           if (r.status !== "rejected") fail({ expected: "connectStrict to reject a server that does not speak TLS", got: r.status === "resolved" ? `it resolved with ${show(r.value)}` : (r as { message?: string }).message ?? r.status });
@@ -142,6 +163,7 @@ export const grader: CodeGrader = {
       {
         name: "classifyTlsError answers any value (an unknown error, a string, undefined) with a Rejection, never throwing",
         why: "A classifier runs on errors you did not foresee; if it throws or returns something that is not a Rejection, the real error is lost.",
+        hint: 'Read the code defensively: err && typeof err === "object" && "code" in err ? String(err.code) : ""; look it up with Object.hasOwn(table, code) (a plain lookup finds "constructor"), and return "other" when nothing matches.',
         async run(ctx) {
           const results = await Promise.all(DIRECT.map((d) => ctx.call("classifyTlsError", [d.arg])));
           DIRECT.forEach((d, i) => {
@@ -159,6 +181,7 @@ export const grader: CodeGrader = {
       {
         name: "keeps certificate verification switched on",
         why: "rejectUnauthorized: false or NODE_TLS_REJECT_UNAUTHORIZED=0 keep the encryption but drop the proof of who is on the other end.",
+        hint: VERIFY_ON_HINT,
         async run(ctx) {
           const calls: CallResult[] = await Promise.all(["good", "expired", "wrong-host"].map((e) => strictCall(ctx, e)));
           const off = calls.map(verificationOffMistake).find(Boolean);

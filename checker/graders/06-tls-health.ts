@@ -257,6 +257,17 @@ function brokenGradeMistake(r: CallResult, key: string, x: Record<string, unknow
 
 /** The first check on the main list: it explains what went wrong when that call fails. */
 const ORDER_CHECK = "returns one result per target, in the order given, each with its target as given";
+
+/** What turns a broken target into the FAIL it should be. */
+function brokenHint(key: string): string {
+  const fail = 'catch the error and resolve { target, grade: "FAIL", reason } (checkOne never rejects)';
+  if (key === "silent") return `Only your own timer ends the wait: setTimeout(() => socket.destroy(new Error("timed out")), timeoutMs); the 'error' that follows is a FAIL: ${fail}.`;
+  if (["refused", "plain-http", "hang-up"].includes(key)) return `The connection fails with an 'error' event (ECONNREFUSED, a wrong version number, ECONNRESET): listen for it and ${fail}.`;
+  if (key.startsWith("tls-v1-")) return `Leave minVersion at its default: the handshake then fails with an 'error' event; ${fail}. A protocol below TLSv1.2 that does get through is a FAIL too.`;
+  if (["same-first-label", "same-parent-domain", "parent-domain", "name-suffix", "wrong-host"].includes(key))
+    return `Let Node compare the whole name: servername: host and no checkServerIdentity or rejectUnauthorized: false of your own; the 'error' it gives is a FAIL: ${fail}.`;
+  return `Keep verification on (tls.connect's defaults): Node refuses this certificate with an 'error' event; ${fail}.`;
+}
 const NEVER_THROWS_CHECK = "never throws: a target that is not host or host:port is a FAIL, and the others are still checked";
 const SILENT_CHECK = "gives up on a silent server after opts.timeoutMs (random, 700 to 1100 ms) and grades it FAIL";
 
@@ -320,6 +331,7 @@ export const grader: CodeGrader = {
     const validGrades = (name: string, why: string, targets: Valid[]): Check => ({
       name,
       why,
+      hint: "A verified connection with TLSv1.2 or TLSv1.3 is a PASS, or a WARN when daysLeft < warnDays (strictly less: exactly warnDays is a PASS); daysLeft = Math.floor((new Date(cert.valid_to).getTime() - Date.now()) / 86_400_000).",
       async run(ctx) {
         const { r, results } = await main(ctx);
         for (const t of targets) {
@@ -333,6 +345,7 @@ export const grader: CodeGrader = {
     const brokenCheck = (b: (typeof BROKEN)[number]): Check => ({
       name: `FAIL for ${b.label} (${b.key})`,
       why: b.why,
+      hint: brokenHint(b.key),
       async run(ctx) {
         const { r, results } = await main(ctx);
         const t = broken.get(b.key)!;
@@ -348,6 +361,7 @@ export const grader: CodeGrader = {
       {
         name: ORDER_CHECK,
         why: "A report is read line by line against the list you gave it; a result that cannot be matched to its target is worse than none.",
+        hint: "return Promise.all(targets.map(checkOne)): Promise.all keeps the order of the array, whatever finishes first; put each target string into its result unchanged (target: target).",
         async run(ctx) {
           const { results } = await main(ctx, true);
           const want = mainTargets.map((t) => t.target);
@@ -377,6 +391,7 @@ export const grader: CodeGrader = {
       {
         name: "gives every result a grade (PASS, WARN or FAIL) and a short, one-line reason",
         why: "The reason is what the person on call reads first: 'certificate has expired' sends them to renew it, a blank sends them digging.",
+        hint: 'grade is exactly "PASS", "WARN" or "FAIL"; reason is a non-empty single line: for an error, the first line of err.message (OpenSSL\'s end in "\\n": trim it), for a success something like `expires in ${daysLeft} days`.',
         async run(ctx) {
           const { results } = await main(ctx);
           for (const t of mainTargets) {
@@ -408,6 +423,7 @@ export const grader: CodeGrader = {
       {
         name: "reports daysLeft in whole days, rounded down, for every certificate that verified",
         why: "'Expires in 1 day' must not be said of a certificate that has 6 hours left: rounding down is the only safe direction for a deadline.",
+        hint: "daysLeft = Math.floor((new Date(socket.getPeerCertificate().valid_to).getTime() - Date.now()) / 86_400_000): Math.floor, not Math.round or Math.ceil, and set it on every result that verified (WARN and PASS alike).",
         async run(ctx) {
           const { r, results } = await main(ctx);
           const rows = mainValid.map((t) => ({ t, x: resultFor(results, mainTargets, t) }));
@@ -437,6 +453,7 @@ export const grader: CodeGrader = {
       {
         name: "reports the negotiated tlsVersion (TLSv1.3 or TLSv1.2) for every certificate that verified",
         why: "The protocol in use is half of a TLS health report; it must be what this server negotiated, not what most servers do.",
+        hint: "tlsVersion is socket.getProtocol(), read in 'secureConnect' before you end the socket (afterwards it is null); never a constant.",
         async run(ctx) {
           const { results } = await main(ctx);
           const rows = mainValid.map((t) => ({ t, x: resultFor(results, mainTargets, t) }));
@@ -457,6 +474,7 @@ export const grader: CodeGrader = {
       {
         name: "gives a target listed twice a result each time",
         why: "The same site can appear twice in a list built from several sources; the report must still line up with the list.",
+        hint: "Map over the targets array itself (targets.map(checkOne)), with no Set, no de-duplication and no object keyed by target: each entry gets its own connection and its own result.",
         async run(ctx) {
           const { results } = await main(ctx);
           const mine = results.filter((x): x is Record<string, unknown> => isObject(x) && x.target === dup.target);
@@ -469,6 +487,7 @@ export const grader: CodeGrader = {
       {
         name: SILENT_CHECK,
         why: "A monitor that hangs on one dead server reports nothing at all; one that gives up too early reports healthy servers as down.",
+        hint: "Start a timer when you connect: setTimeout(() => socket.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs), with opts.timeoutMs (default 10000); clear it in 'secureConnect' and 'error'. socket.setTimeout alone only emits an event: it closes nothing.",
         async run(ctx) {
           const r = await silentCall(ctx);
           const ms = Math.round(elapsed.get("silent-one")!);
@@ -492,6 +511,7 @@ export const grader: CodeGrader = {
       {
         name: `checks targets concurrently: ten silent servers with timeoutMs ${TEN_TIMEOUT_MS} take less than ${TEN_LIMIT_MS / 1000} s`,
         why: "Checked one by one, a list with a few dead servers takes minutes; checked at once, it takes as long as the slowest one.",
+        hint: "Start every check before awaiting any: Promise.all(targets.map(checkOne)), not a for loop with await inside.",
         async run(ctx) {
           const what = `tlsHealth([10 silent servers], { timeoutMs: ${TEN_TIMEOUT_MS} }) to resolve with ten FAILs within ${TEN_LIMIT_MS} ms`;
           const own = tenCall(ctx);
@@ -517,6 +537,7 @@ export const grader: CodeGrader = {
       {
         name: "honours opts.warnDays (random, 40 to 70)",
         why: "Teams pick their own warning period (14, 30, 60 days) to fit how long renewal takes them; a checker that ignores it warns too late.",
+        hint: "Read the threshold from the options: const warnDays = opts?.warnDays ?? 30, and compare daysLeft < warnDays, with no 30 written anywhere else.",
         async run(ctx) {
           const r = await customCall(ctx);
           const what = `tlsHealth([${customTargets.length} targets], { timeoutMs: ${TIMEOUT_MS}, warnDays: ${W} }) to resolve`;
@@ -537,6 +558,7 @@ export const grader: CodeGrader = {
       {
         name: "uses warnDays 30 when opts are left out",
         why: "Defaults are what most callers get: tlsHealth(targets) must behave as documented.",
+        hint: "Make opts optional and default each field: opts: { timeoutMs?: number; warnDays?: number } = {}, then opts.warnDays ?? 30 (?? keeps a 0; || would not).",
         async run(ctx) {
           const r = await defaultCall(ctx);
           const results = resolvedList(r, `tlsHealth([${defaultTargets.map((t) => JSON.stringify(t.target)).join(", ")}]) with no opts to resolve`);
@@ -550,6 +572,7 @@ export const grader: CodeGrader = {
       {
         name: NEVER_THROWS_CHECK,
         why: "Monitoring lists are typed by people; one typo must not take down the report for every other site.",
+        hint: 'Split the target yourself ("host" or "host:port", port 1 to 65535) and return { target, grade: "FAIL", reason: "not a valid target …" } for anything else, instead of throwing; catch every error inside checkOne so it always resolves.',
         async run(ctx) {
           const r = await garbageCall(ctx);
           const results = resolvedList(r, `tlsHealth(${show(garbageTargets)}) to resolve`);
@@ -564,6 +587,7 @@ export const grader: CodeGrader = {
       {
         name: "formatHealth prints one line per result: grade, target, version, days and reason",
         why: "The table is what people read at a glance, and what a cron job mails out: every target on its own line, nothing missing, nothing invented.",
+        hint: 'One line per result, joined with "\\n", no header: the grade, the target, tlsVersion or "-", daysLeft as "87d" or "-", then the reason (padEnd lines up the columns); check r.daysLeft === undefined, so "undefined" never shows.',
         async run(ctx) {
           const input = builtResults();
           const r = await ctx.call("formatHealth", [input]);
@@ -598,6 +622,7 @@ export const grader: CodeGrader = {
       {
         name: "keeps certificate verification switched on",
         why: "A health check with verification off reports PASS for exactly the certificates that browsers refuse: it hides the outages it exists to find.",
+        hint: "Remove rejectUnauthorized: false, NODE_TLS_REJECT_UNAUTHORIZED and any checkServerIdentity: a verification error is simply a FAIL result with the error's message as its reason.",
         async run(ctx) {
           const calls = await Promise.all([mainCall(ctx), customCall(ctx), defaultCall(ctx), garbageCall(ctx)]);
           const off = calls.map(verificationOffMistake).find(Boolean);

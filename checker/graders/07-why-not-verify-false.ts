@@ -102,6 +102,8 @@ export function closest(a: Answer, families: RegExp[]): string {
 interface TextCheck {
   name: string;
   why: string;
+  /** What to do when it fails: shown first by --hint. */
+  hint: string;
   run(a: Answer): Failure | undefined;
 }
 
@@ -111,6 +113,7 @@ const CHECKS: TextCheck[] = [
   {
     name: `is at least ${MIN_WORDS} words long`,
     why: "A beginner needs the whole story, the danger and the way out; that does not fit in a line or two.",
+    hint: "Write one paragraph that tells the whole story in order: what still works without verification, who profits and where, what they can do, and the safe way out.",
     run(a) {
       if (a.words >= MIN_WORDS) return undefined;
       return {
@@ -123,6 +126,7 @@ const CHECKS: TextCheck[] = [
   {
     name: "is written in sentences, not as a list of keywords",
     why: "Keywords show that you have heard the terms; sentences show that you can connect them into an explanation a beginner can follow.",
+    hint: "Turn each bullet or keyword into a full sentence with a verb, joined by because, so or but: explain to a beginner, as you would out loud.",
     run(a) {
       if (a.empty) return { expected: `at least ${MIN_SENTENCES} full sentences`, got: NO_ANSWER };
       // A list item that is a whole sentence counts as one: "full sentences" is what the README
@@ -154,6 +158,7 @@ const CHECKS: TextCheck[] = [
   {
     name: "says the traffic is still encrypted but the other side's identity is no longer proven",
     why: "This is the heart of the lesson: switching verification off does not remove the encryption, which is why it feels safe, but it removes the only proof of who holds the other end.",
+    hint: "Say both halves in your own words: the bytes are still encrypted, but nothing proves any more who is on the other end (the server could be anyone).",
     run(a) {
       const expected = "that, with verification off, the connection is still encrypted, and that it no longer proves who is on the other end";
       if (a.empty) return { expected, got: NO_ANSWER };
@@ -191,6 +196,7 @@ const CHECKS: TextCheck[] = [
   {
     name: "names the attacker and a realistic place where one sits",
     why: "Danger in the abstract does not convince anyone; a concrete person in a concrete place (the network between you and the server) does.",
+    hint: "Name who profits (someone in the middle, posing as the server) and where they sit: public wifi, a hacked router, a tampered DNS answer.",
     run(a) {
       const expected = "who profits from the missing check (someone in the middle, posing as the server) and where such a person can realistically be";
       if (a.empty) return { expected, got: NO_ANSWER };
@@ -214,6 +220,7 @@ const CHECKS: TextCheck[] = [
   {
     name: "says what that attacker can then do",
     why: "The consequence is the reason to care: an impostor who holds the other end of your encrypted connection sees and controls everything in it.",
+    hint: "Say what the impostor can then do with your traffic: read it (passwords, tokens, data), change it, or answer in the server's place.",
     run(a) {
       const expected = "what the attacker can do once your client accepts their certificate (with what you send and what comes back)";
       if (a.empty) return { expected, got: NO_ANSWER };
@@ -229,6 +236,7 @@ const CHECKS: TextCheck[] = [
   {
     name: "gives the safe alternative in Node: trust your own certificate, keep verification on",
     why: "Saying no is half the answer. A beginner with a self-signed server needs a way that works and stays safe, or they will reach for the switch anyway.",
+    hint: "Give the way out in Node: trust that one certificate (the ca option of tls.connect, or NODE_EXTRA_CA_CERTS) and keep verification on.",
     run(a) {
       const expected = "the Node way to reach a self-signed server safely: make Node trust that exact certificate (through its `ca` option or NODE_EXTRA_CA_CERTS) while verification stays on";
       if (a.empty) return { expected, got: NO_ANSWER };
@@ -308,6 +316,7 @@ const CHECKS: TextCheck[] = [
   {
     name: "names the dangerous switch in Node",
     why: "The reader must recognise the switch when a tutorial or a Stack Overflow answer offers it, in code or in an environment variable.",
+    hint: "Name the switch, as what not to do: rejectUnauthorized: false (or NODE_TLS_REJECT_UNAUTHORIZED=0).",
     run(a) {
       const expected = "the option or environment variable that switches certificate verification off in Node, by its name";
       if (a.empty) return { expected, got: NO_ANSWER };
@@ -325,6 +334,7 @@ const CHECKS: TextCheck[] = [
   {
     name: "is in your own words, not a copy of a model text",
     why: "Explaining it yourself is the exercise: rephrasing forces you to understand each step, and a copied answer teaches you nothing.",
+    hint: "Close the model text you read and write from memory, in your own sentences and your own order: explain it as you would to a classmate.",
     run(a) {
       const expected = "a paragraph written in your own words";
       if (a.empty) return { expected, got: NO_ANSWER };
@@ -365,6 +375,7 @@ function identityUnprovenAcross(prev: string, cur: string): boolean {
 const STUB_COMMENT_WORDS = 75;
 const FIRST_CHECK = "holds your answer as UTF-8 text in place of the TODO stub";
 const FIRST_WHY = "The grader reads your paragraph, so it has to be there, as text it can read.";
+const FIRST_HINT = "Open lessons/07-why-not-verify-false/answer.md, write your paragraph below the <!-- --> comment (not inside it), and save it as UTF-8.";
 
 /** The file's text, or why it cannot be read as UTF-8 text. */
 function decode(text: string, file: string): { text: string; problem?: string } {
@@ -420,12 +431,12 @@ function gradeAnswer(rawText: string, file: string): TestResult[] {
       mistake: "Everything between <!-- and --> is a comment, and the grader skips it. Write your paragraph below the comment, not inside it.",
     };
   else if (empty) firstFailure = { expected: "your paragraph in place of the TODO comment", got: parsed.hasTodo ? "only the TODO stub" : "nothing but Markdown syntax" };
-  if (firstFailure) Object.assign(first, { status: "fail", message: formatFailure(firstFailure, FIRST_WHY) });
+  if (firstFailure) Object.assign(first, { status: "fail", message: formatFailure(firstFailure, FIRST_WHY), hint: FIRST_HINT });
   return [
     first,
     ...CHECKS.map((c): TestResult => {
       const f = c.run(answer);
-      return f ? { name: c.name, status: "fail", message: formatFailure(f, c.why) } : { name: c.name, status: "pass" };
+      return f ? { name: c.name, status: "fail", message: formatFailure(f, c.why), hint: c.hint } : { name: c.name, status: "pass" };
     }),
   ];
 }

@@ -12,6 +12,7 @@ import { describeProblem, LearnerLoadError, Sandbox, type SandboxOptions } from 
 import { typeCheck, type TypeCheck } from "../sandbox/typecheck.ts";
 import { CannotGrade, formatFailure, type CodeGrader, type FileGrader, type GraderEnv } from "../checks/check.ts";
 import { runChecks } from "./run-checks.ts";
+import { CLEANUP_HINT, TYPE_CHECK_HINT } from "../checks/hints.ts";
 import { loadGrader } from "../graders/index.ts";
 import type { LiveOverrides } from "../live/targets.ts";
 
@@ -32,6 +33,39 @@ export interface GradeOptions {
   /** Tests only: stand-ins for the live targets ({ expired: "localhost:8445", ... }); the product never sets it. */
   liveTargets?: LiveOverrides;
   sandbox?: Partial<SandboxOptions>;
+  /** --check: run only the checks whose name contains this text (any case), or the one with this 1-based number. */
+  check?: string;
+}
+
+/** --check matched no check: the message (one line) says how to see their names. */
+export class NoSuchCheck extends Error {}
+
+/**
+ * Which of these check names `filter` picks: by 1-based number (as the full report lists
+ * them), or every name that contains it, ignoring case. Throws NoSuchCheck when none does.
+ */
+export function selectChecks(names: readonly string[], filter: string, lesson: Lesson): Set<number> {
+  const f = filter.trim();
+  const picked = new Set<number>();
+  if (/^\d+$/.test(f)) {
+    const n = Number(f);
+    if (n >= 1 && n <= names.length) picked.add(n - 1);
+  } else if (f) {
+    names.forEach((name, i) => {
+      if (name.toLowerCase().includes(f.toLowerCase())) picked.add(i);
+    });
+  }
+  if (picked.size === 0)
+    throw new NoSuchCheck(
+      `no check of lesson ${lesson.number} matches "${filter}" (give part of a name, or a number from 1 to ${names.length}): npm run lesson ${lesson.number} lists them all, in order`,
+    );
+  return picked;
+}
+
+/** The tests `picked`, with the note that only they ran. */
+function onlySelected(r: LessonResult, picked: Set<number>, filter: string, of: number): LessonResult {
+  const tests = r.tests.filter((_t, i) => picked.has(i));
+  return { ...r, status: overallStatus(tests), tests, selected: { filter, ran: tests.length, of } };
 }
 
 /** The lesson's pristine stub (stubs/ mirrors lessons/): what --reset restores and check-solutions grades. */
@@ -51,7 +85,11 @@ export async function gradeLesson(lesson: Lesson, o: GradeOptions = {}): Promise
   if (!fs.existsSync(file)) return errorResult(lesson.id, `${shown} does not exist. Restore it from git, or pass --file with the file to grade.`);
   const grader = await loadGrader(lesson.id);
   if (!grader) return errorResult(lesson.id, `lesson ${lesson.number} (${lesson.slug}) is not available yet`);
-  if (grader.kind === "file") return gradeData(lesson, grader, file);
+  if (grader.kind === "file") {
+    const r = await gradeData(lesson, grader, file);
+    if (o.check === undefined || r.tests.length === 0) return r;
+    return onlySelected(r, selectChecks(r.tests.map((t) => t.name), o.check, lesson), o.check, r.tests.length);
+  }
   return gradeCode(lesson, grader, file, o);
 }
 
@@ -83,7 +121,11 @@ async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: Gr
   const permissions = o.sandbox?.permissions && { ...o.sandbox.permissions, read: [...o.sandbox.permissions.read, workDir] };
   const starting = Sandbox.start({ file, trustBundleFile: lab.trustBundleFile, timeoutMs: grader.timeoutMs, extraEnv: grader.childEnv, ...o.sandbox, ...(permissions ? { permissions } : {}) });
   // TypeScript's checker runs alongside, in its own process (imports not followed in a class).
-  const typed = typeCheck(file, { workDir, confined: Boolean(o.sandbox?.permissions), signal: o.sandbox?.signal });
+  // With --check by name, only when it is picked (by number, it may be: it is the last one).
+  const typeChecked = o.check === undefined || /^\s*\d+\s*$/.test(o.check) || TYPE_CHECK.toLowerCase().includes(o.check.trim().toLowerCase());
+  const typed: Promise<TypeCheck> = typeChecked
+    ? typeCheck(file, { workDir, confined: Boolean(o.sandbox?.permissions), signal: o.sandbox?.signal })
+    : Promise.resolve({ kind: "unavailable", reason: "not picked by --check" } as TypeCheck);
   // Live checks load only with --live: no DNS lookup, no extra module otherwise. Their probe
   // of the first live target runs while the offline checks do.
   const live = liveModule?.startLive(lesson.id, { overrides: liveTargets, extraCaFile: lab.trustBundleFile });
@@ -102,17 +144,26 @@ async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: Gr
     await scope.ownClosedPort();
     const env: GraderEnv = { lab, scope, certDir: o.certDir ?? path.join(o.root ?? WORKBOOK_ROOT, "certs"), solution: Boolean(o.solution), workDir };
     const checks = await grader.checks(env);
+    // --check: the numbers and names are those of the full report (the grader's checks, then cleanup and type check).
+    const names = [...checks.map((c) => c.name), CLEANUP_CHECK, TYPE_CHECK];
+    const picked = o.check === undefined ? undefined : selectChecks(names, o.check, lesson);
     if (Object.keys(scope.hosts).length) await sandbox!.setHosts(scope.hosts);
-    let tests = await runChecks(checks, lab, sandbox!, scope);
-    tests.push(await cleanupCheck(sandbox!));
-    tests.push(typeCheckResult(await typed, file));
+    // Calls shared between checks (ctx.shared) are made by whichever picked check asks first.
+    const wanted = (i: number) => !picked || picked.has(i);
+    const ran = await runChecks(checks.filter((_c, i) => wanted(i)), lab, sandbox!, scope);
+    // Checks not picked are placeholders here, left out of the result at the end.
+    const notRun = (name: string): TestResult => ({ name, status: "skip" });
+    let tests = checks.map((c, i) => (wanted(i) ? ran.shift()! : notRun(c.name)));
+    tests.push(wanted(checks.length) ? await cleanupCheck(sandbox!) : notRun(CLEANUP_CHECK));
+    tests.push(wanted(checks.length + 1) ? typeCheckResult(await typed, file) : notRun(TYPE_CHECK));
     // A stub "keeps verification on" and "leaves nothing behind" only because it does
     // nothing: no credit until some of the learner's own code has run.
     if (sandbox!.onlyStubsRan) tests = tests.map((t) => (t.status === "pass" ? { name: t.name, status: "fail", message: STUB_NOTHING_YET } : t));
     // After the offline grade is complete (cleanup included, so a slow network cannot fail
     // it), in the same sandbox; skipped, never failed, when the internet is out of reach.
     if (live) tests.push(...(await live.results(sandbox!)));
-    return { version: 3, lesson: lesson.id, status: overallStatus(tests), tests };
+    const result: LessonResult = { version: 3, lesson: lesson.id, status: overallStatus(tests), tests };
+    return picked ? onlySelected(result, picked, o.check!, names.length) : result;
   } finally {
     live?.close();
     await Promise.all([sandbox?.close(), o.lab ? scope.close() : lab.close()]);
@@ -137,14 +188,17 @@ function typeCheckResult(t: TypeCheck, file: string): TestResult {
       { expected: "no type errors", got: `${t.diagnostics.length} type error${t.diagnostics.length === 1 ? "" : "s"}:\n${lines.join("\n")}`, mistake: "Fix each one at the line shown (your editor underlines the same errors)." },
       "A type error is a bug the compiler found for free: code that does not type-check may run today and break on the next input.",
     ),
+    hint: TYPE_CHECK_HINT,
   };
 }
 
 const STUB_NOTHING_YET = 'not checked yet: every function you were asked to write is still the stub (it throws "not implemented").';
 
 /** Every code lesson ends with it: nothing left running, no error that nobody handled. */
+const CLEANUP_CHECK = "leaves nothing behind: no open server or connection, no unhandled error";
+
 async function cleanupCheck(sandbox: Sandbox): Promise<TestResult> {
-  const name = "leaves nothing behind: no open server or connection, no unhandled error";
+  const name = CLEANUP_CHECK;
   const why = "Sockets and servers left open keep a program from exiting and leak file descriptors; an unhandled error is a crash waiting in production.";
   const broken = sandbox.brokenReason;
   const problems: string[] = [];
@@ -158,6 +212,6 @@ async function cleanupCheck(sandbox: Sandbox): Promise<TestResult> {
   }
   for (const p of sandbox.problems.slice(0, 3)) problems.push(describeProblem(p));
   if (problems.length === 0) return { name, status: "pass" };
-  return { name, status: "fail", message: formatFailure({ expected: "nothing left running and no unhandled error", got: problems.join("; ") }, why) };
+  return { name, status: "fail", message: formatFailure({ expected: "nothing left running and no unhandled error", got: problems.join("; ") }, why), hint: CLEANUP_HINT };
 }
 

@@ -48,7 +48,7 @@ export async function runChecks(checks: Check[], lab: Lab, sandbox: Sandbox, sco
         await check.run(ctx);
         return withOutput({ name: check.name, status: "pass" }, rec.output);
       } catch (err) {
-        if (err instanceof CheckFailed) return withOutput({ name: check.name, status: "fail", message: formatFailure(err.failure, check.why) }, rec.output);
+        if (err instanceof CheckFailed) return withOutput({ name: check.name, status: "fail", message: formatFailure(err.failure, check.why), ...(check.hint ? { hint: check.hint } : {}) }, rec.output);
         return { name: check.name, status: "error", message: `the grader itself failed on this check (please report it): ${(err as Error)?.stack ?? String(err)}` };
       }
     }),

@@ -7,6 +7,11 @@
 // A skip is neither a pass nor a failure: overallStatus and countPassed leave skipped
 // tests out, so a lesson whose other checks all pass is "pass". A lesson's own status is
 // never "skip".
+//
+// Another extension: a failing test may carry a `hint`, the check's own advice for this
+// failure (what to do, which API), shown by --hint when it is the first test to fail. And a
+// lesson result may say, in `selected`, that only some of its checks ran (--check): such a
+// result is never recorded as progress.
 export type LessonStatus = "pass" | "fail" | "error";
 export type TestStatus = LessonStatus | "skip";
 
@@ -17,6 +22,8 @@ export interface TestResult {
   message?: string;
   /** What the learner's code printed during this check (truncated). */
   output?: string;
+  /** On failure: the check's own hint (extension, see above). */
+  hint?: string;
 }
 
 export interface LessonResult {
@@ -26,6 +33,8 @@ export interface LessonResult {
   /** Set when the lesson could not be graded at all (status "error"). */
   message?: string;
   tests: TestResult[];
+  /** Only some checks ran (--check): which filter, how many ran, out of how many (extension, see above). */
+  selected?: { filter: string; ran: number; of: number };
 }
 
 /** The tests that were judged: everything but the skipped ones. */

@@ -51,7 +51,13 @@ export function renderResult(lesson: Lesson, file: string, r: LessonResult, c = 
   out.push("");
   if (r.message) out.push(c.dim(r.message), "");
   if (skipped) out.push(`${c.yellow("○")} ${skipped}`);
-  if (r.status === "pass") {
+  if (r.selected) {
+    const { filter, ran, of } = r.selected;
+    const all = total === 1 ? "The selected check passes." : `All ${total} selected checks pass.`;
+    out.push(r.status === "pass" ? c.green(c.bold(all)) : `${passed} of ${total} selected checks pass.`);
+    out.push(c.yellow(`ran ${ran} of ${of} checks (--check ${/\s/.test(filter) ? JSON.stringify(filter) : filter}): progress not changed`));
+    if (r.status !== "pass") out.push(o.hintKey ? `Stuck? Press ${c.cyan(o.hintKey)} for a hint.` : `Stuck? ${c.cyan(`npm run lesson ${lesson.number} -- --hint`)} shows a hint.`);
+  } else if (r.status === "pass") {
     out.push(c.green(c.bold(o.ownFile === false ? `All ${total} checks pass for ${file} (your progress is not changed: it counts your own lessons/ file).` : `All ${total} checks pass. Lesson ${lesson.number} is done.`)));
   } else {
     out.push(`${passed} of ${total} checks pass.`);

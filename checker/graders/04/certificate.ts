@@ -4,7 +4,7 @@ import crypto, { type KeyObject, X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { type Check, fail } from "../../checks/check.ts";
-import { MAKE_THEM, NAME, shown, WHY } from "./common.ts";
+import { HINT, MAKE_THEM, NAME, shown, WHY } from "./common.ts";
 
 // ---- the learner's certificate files -------------------------------------------------
 
@@ -130,6 +130,7 @@ export function certificateChecks({ files, verdict, certPath, keyPath, certDir }
     {
       name: "your certificate files exist: cert.pem and key.pem",
       why: WHY.files,
+      hint: HINT.files,
       async run() {
         if (files.missing.length)
           fail({ expected: `${certPath} and ${keyPath}`, got: `${files.missing.map(shown).join(" and ")} ${files.missing.length > 1 ? "do" : "does"} not exist (looked in ${certDir})`, mistake: MAKE_THEM });
@@ -138,6 +139,7 @@ export function certificateChecks({ files, verdict, certPath, keyPath, certDir }
     {
       name: "cert.pem holds a certificate and key.pem its private key: they belong together",
       why: WHY.match,
+      hint: HINT.match,
       async run() {
         if (files.missing.length) fail({ expected: "both files", got: "could not check: see the first check" });
         if (files.certError || files.keyError) fail({ expected: "a PEM certificate and its PEM private key", got: [files.certError, files.keyError].filter(Boolean).join("; "), mistake: MAKE_THEM.replace("Make them", "Make both again") });
@@ -148,6 +150,7 @@ export function certificateChecks({ files, verdict, certPath, keyPath, certDir }
     {
       name: "the certificate is self-signed (it is its own issuer)",
       why: WHY.selfSigned,
+      hint: HINT.selfSigned,
       async run() {
         const c = needCert();
         if (!verdict.selfSigned)
@@ -161,6 +164,7 @@ export function certificateChecks({ files, verdict, certPath, keyPath, certDir }
     {
       name: "the certificate is valid today",
       why: WHY.valid,
+      hint: HINT.valid,
       async run() {
         const c = needCert();
         if (verdict.validNow) return;
@@ -175,6 +179,7 @@ export function certificateChecks({ files, verdict, certPath, keyPath, certDir }
     {
       name: `the certificate names ${NAME} (in its CN or subjectAltName)`,
       why: WHY.name,
+      hint: HINT.name,
       async run() {
         const c = needCert();
         if (verdict.namesLocalhost) return;
@@ -191,6 +196,7 @@ export function certificateChecks({ files, verdict, certPath, keyPath, certDir }
     {
       name: "the key is strong enough (RSA 2048 bits or more, or EC P-256)",
       why: WHY.strength,
+      hint: HINT.strength,
       async run() {
         const c = needCert();
         const k = keyStrength(c);

@@ -3,7 +3,7 @@
 import { acceptedBrokenMistake, type Check, type CheckContext, fail, failIfUnwritten, show, verificationOffMistake } from "../../checks/check.ts";
 import type { Cert } from "../../lab/x509.ts";
 import { type CallResult, describeError } from "../../sandbox/sandbox.ts";
-import { HOST, message, NAME, PREFIX, token, WHY } from "./common.ts";
+import { HOST, message, NAME, PREFIX, token, WHY, HINT } from "./common.ts";
 import { clientMistake, exposes, firstBytes, type GraderServer, graderServer, isTlsRecord, startRelay } from "./wire.ts";
 
 /** The grader's certificates for the client checks (fresh for every grading) and the CA files it hands out. */
@@ -99,6 +99,7 @@ export function clientChecks({ mine, impostor, wrongName, named, givenName, myCa
     {
       name: "sendSecure completes a round-trip with a self-signed server it trusts through caFile",
       why: WHY.roundTrip,
+      hint: HINT.roundTrip,
       async run(ctx) {
         const { r, server } = await roundTrip(ctx);
         expectRoundTrip(r, server, roundTripMsg, PREFIX + roundTripMsg, `sendSecure to resolve with ${show(PREFIX + roundTripMsg)}`);
@@ -107,6 +108,7 @@ export function clientChecks({ mine, impostor, wrongName, named, givenName, myCa
     {
       name: "returns the line the server sent back, not one of its own making",
       why: WHY.ownReply,
+      hint: HINT.ownReply,
       async run(ctx) {
         const msg = message("ping");
         const answer = `the grader's own reply ${token()}`;
@@ -117,6 +119,7 @@ export function clientChecks({ mine, impostor, wrongName, named, givenName, myCa
     {
       name: "checks the certificate against the servername it is given",
       why: WHY.servername,
+      hint: HINT.servername,
       async run(ctx) {
         const msg = message("named");
         const { r, server } = await callClient(ctx, "servername", named, msg, { caFile: namedCa, host: HOST, servername: givenName });
@@ -128,6 +131,7 @@ export function clientChecks({ mine, impostor, wrongName, named, givenName, myCa
     {
       name: `uses host ${HOST} and servername ${NAME} when they are not given`,
       why: WHY.defaults,
+      hint: HINT.defaults,
       async run(ctx) {
         const msg = message("defaults");
         const { r, server } = await callClient(ctx, "defaults", mine, msg, { caFile: myCa });
@@ -137,6 +141,7 @@ export function clientChecks({ mine, impostor, wrongName, named, givenName, myCa
     {
       name: "rejects a server whose self-signed certificate is not the one in caFile",
       why: WHY.impostor,
+      hint: HINT.impostor,
       async run(ctx) {
         const { r, server } = await impostorCall(ctx);
         expectRefused(r, server, impostorMsg, "self-signed");
@@ -145,6 +150,7 @@ export function clientChecks({ mine, impostor, wrongName, named, givenName, myCa
     {
       name: "rejects a server whose certificate is in caFile but issued for another name",
       why: WHY.wrongName,
+      hint: HINT.wrongName,
       async run(ctx) {
         const { r, server } = await wrongNameCall(ctx);
         expectRefused(r, server, wrongNameMsg, "wrong-host");
@@ -153,6 +159,7 @@ export function clientChecks({ mine, impostor, wrongName, named, givenName, myCa
     {
       name: "your client's side of the conversation is encrypted on the wire (seen from a relay)",
       why: WHY.clientWire,
+      hint: HINT.clientWire,
       async run(ctx) {
         const msg = message("relayed");
         const server = await graderServer(mine);
@@ -180,6 +187,7 @@ export function clientChecks({ mine, impostor, wrongName, named, givenName, myCa
     {
       name: "keeps certificate verification switched on",
       why: WHY.verify,
+      hint: HINT.verify,
       async run(ctx) {
         const calls = await Promise.all([roundTrip(ctx), impostorCall(ctx), wrongNameCall(ctx)]);
         const off = calls.map((c) => verificationOffMistake(c.r)).find(Boolean);

@@ -50,3 +50,27 @@ export const WHY = {
   clientWire: "Your message must be unreadable to anyone on the path: the first bytes on the wire are a TLS handshake, never the message.",
   verify: "rejectUnauthorized: false or NODE_TLS_REJECT_UNAUTHORIZED=0 keep the encryption but drop the proof of who is on the other end.",
 };
+/** Each check's hint, by the same keys as WHY: what to do when it fails. */
+export const HINT: Record<keyof typeof WHY, string> = {
+  pieces: 'Collect the socket\'s \'data\' chunks into one string and answer only once it contains "\\n" (then reply with the text before it): one \'data\' event is not one line.',
+  files: `${MAKE_THEM} Run it from the workbook folder, so the files land in certs/.`,
+  match: "Make both files with one command (the openssl req -x509 -newkey … line writes the key and its certificate together); do not mix a cert.pem and a key.pem from different runs.",
+  selfSigned: "Use openssl req -x509 (or npm run make-cert): -x509 makes the certificate sign itself, instead of writing a signing request for a CA.",
+  valid: "Make a fresh certificate (openssl req -x509 … -days 365, or npm run make-cert): yours is expired or not valid yet; check your computer's clock too.",
+  name: `Make the certificate for localhost: -subj "/CN=${NAME}" in the openssl command (npm run make-cert does it, with a subjectAltName too).`,
+  strength: "Make a new key pair with -newkey rsa:2048 (or an EC P-256 key): shorter RSA keys are refused.",
+  start: "tls.createServer({ key: fs.readFileSync(opts.keyFile), cert: fs.readFileSync(opts.certFile) }, onSocket), then server.listen(opts.port ?? 9443, opts.host, …) and resolve in its callback with (server.address() as AddressInfo).port: ?? keeps port 0, || would not.",
+  reply: `In the connection handler, read the line up to "\\n" and answer socket.end(\`${PREFIX}\${line}\\n\`): exactly that text, over the TLS socket you were given.`,
+  closes: "Answer with socket.end(reply), not socket.write(reply): end() sends the reply and then closes your side, so the client's 'end' fires.",
+  second: "Keep the server listening after a reply: close the connection's socket (socket.end), never the server, and keep no state from one connection to the next.",
+  serverWire: "Serve with tls.createServer, not net.createServer, and write only to the TLS socket the handler gets: then every byte on the wire is encrypted.",
+  close: "close() wraps server.close in a Promise: close: () => new Promise((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))). End open sockets first if any are left.",
+  roundTrip: 'tls.connect({ host, port, servername, ca: fs.readFileSync(opts.caFile) }); on \'secureConnect\' write message + "\\n"; collect the reply and resolve with the text before its "\\n"; reject on \'error\'.',
+  ownReply: "Resolve with what came back over the socket (the 'data' you collected, up to its \"\\n\"), not with a string you build from your own message.",
+  servername: "Pass opts.servername (default \"localhost\") as tls.connect's servername: that is the name the certificate is checked against.",
+  defaults: 'Default the options you are not given: host = opts.host ?? "127.0.0.1", servername = opts.servername ?? "localhost", port = opts.port ?? 9443.',
+  impostor: "Trust exactly the certificate in caFile: pass it as ca (the default roots are then not used) and keep verification on; reject the promise from the socket's 'error' event.",
+  wrongName: "Do not pass a checkServerIdentity that skips the name, and do not turn verification off: with servername set, Node checks the name for you and emits 'error'; reject from it.",
+  clientWire: "Connect with tls.connect, not net.connect, and write your message only after 'secureConnect', on that TLS socket.",
+  verify: "Remove rejectUnauthorized: false and any NODE_TLS_REJECT_UNAUTHORIZED: a self-signed server is trusted by passing its certificate as ca, with verification on.",
+};

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import { asHandle, type Check, type CheckContext, expectResolved, fail, failIfUnwritten, show } from "../../checks/check.ts";
 import type { CallResult, Handle } from "../../sandbox/sandbox.ts";
-import { CLOSE_MS, DEFAULT_PORT, HOST, message, PREFIX, WHY } from "./common.ts";
+import { CLOSE_MS, DEFAULT_PORT, HOST, message, PREFIX, WHY, HINT } from "./common.ts";
 import type { CertFiles } from "./certificate.ts";
 import { describeExchange, type Exchange, exchange, expectReply, exposes, firstBytes, isTlsRecord, probePort, serverMistake, startRelay } from "./wire.ts";
 
@@ -79,6 +79,7 @@ export function serverChecks({ files, verdict, certPath, keyPath }: Omit<CertFil
     {
       name: "startEchoServer({ certFile, keyFile, port: 0, host }) resolves once listening, with the port it got",
       why: WHY.start,
+      hint: HINT.start,
       async run(ctx) {
         if (verdict.blocker) await started(ctx);
         const s = await (session ??= runSession(ctx));
@@ -109,6 +110,7 @@ export function serverChecks({ files, verdict, certPath, keyPath }: Omit<CertFil
     {
       name: `answers a client that trusts exactly your certificate: "${PREFIX}<line>\\n"`,
       why: WHY.reply,
+      hint: HINT.reply,
       async run(ctx) {
         const s = await started(ctx);
         expectReply(s.first!, s.lines[0], files.certFile);
@@ -117,6 +119,7 @@ export function serverChecks({ files, verdict, certPath, keyPath }: Omit<CertFil
     {
       name: "closes each connection after its reply",
       why: WHY.closes,
+      hint: HINT.closes,
       async run(ctx) {
         const s = await started(ctx);
         const e = s.first!;
@@ -128,6 +131,7 @@ export function serverChecks({ files, verdict, certPath, keyPath }: Omit<CertFil
     {
       name: "serves a second connection after the first",
       why: WHY.second,
+      hint: HINT.second,
       async run(ctx) {
         const s = await started(ctx);
         if (!s.second) fail({ expected: "two connections in a row", got: `could not try: the first one failed (${describeExchange(s.first!)})` });
@@ -139,6 +143,7 @@ export function serverChecks({ files, verdict, certPath, keyPath }: Omit<CertFil
     {
       name: 'reads the whole line, up to its "\\n", when it arrives in two pieces',
       why: WHY.pieces,
+      hint: HINT.pieces,
       async run(ctx) {
         const s = await started(ctx);
         if (!s.split) fail({ expected: "a connection that sends its line in two pieces", got: `could not try: the first connection failed (${describeExchange(s.first!)})` });
@@ -156,6 +161,7 @@ export function serverChecks({ files, verdict, certPath, keyPath }: Omit<CertFil
     {
       name: "your server's side of the conversation is encrypted on the wire (seen from a relay)",
       why: WHY.serverWire,
+      hint: HINT.serverWire,
       async run(ctx) {
         const s = await started(ctx);
         const { toServer, toClient } = s.wire!;
@@ -177,6 +183,7 @@ export function serverChecks({ files, verdict, certPath, keyPath }: Omit<CertFil
     {
       name: "close() stops the server: new connections are refused and no server is left open",
       why: WHY.close,
+      hint: HINT.close,
       async run(ctx) {
         const s = await started(ctx);
         if (!s.handle) fail({ expected: "an object with a close() method", got: "startEchoServer returned none (see its check)" });
