@@ -70,6 +70,10 @@ it.each([
   [["2", "--reset", "--file", "x.ts"], /^lesson: --file does not go with --reset/],
   [["2", "--grade-solution", "--file", "x.ts"], /^lesson: --file does not go with --grade-solution/],
   [["--watch"], /^lesson: --watch needs a lesson/],
+  [["2", "--check", "body", "--live"], /^lesson: --check does not go with --live/],
+  [["2", "--hint", "--check", "body"], /^lesson: --check does not go with --hint/],
+  [["2", "--compare", "--json"], /^lesson: --json does not go with --compare/],
+  [["2", "--check", " "], /^lesson: --check needs part of a check's name, or its number/],
 ])("%j is a one-line error, exit 2", async (args, message) => {
   const r = await lesson(...args);
   expect(r.exitCode).toBe(2);
@@ -81,7 +85,7 @@ it.each([
 it("--help lists every option", async () => {
   const r = await lesson("--help");
   expect(r.exitCode).toBe(0);
-  for (const o of ["--watch", "--manual", "--hint", "--solution", "--force", "--reset", "--grade-solution", "--file", "--live", "--json"]) expect(r.stdout).toContain(o);
+  for (const o of ["--watch", "--manual", "--hint", "--check", "--compare", "--solution", "--force", "--reset", "--grade-solution", "--file", "--live", "--json"]) expect(r.stdout).toContain(o);
 });
 
 it("a lesson is available exactly when its grader file exists", () => {

@@ -191,6 +191,17 @@ describe("pieces of the menu", () => {
     expect(readmeSummary(findLesson("2")!)).toMatch(/^Plain TCP carries your bytes/);
   });
 
+  it("a lesson done once and failing now is listed as such, with the date it was first done", () => {
+    const dir = makeWorkbook();
+    const p = Progress.load(dir);
+    const r = (status: "pass" | "fail") => ({ version: 3 as const, lesson: "01-what-tls-gives", status, tests: [{ name: "a", status }] });
+    p.recordAttempt("01-what-tls-gives", r("pass"), new Date("2026-11-20T12:00:00Z"));
+    p.recordAttempt("01-what-tls-gives", r("fail"), new Date("2026-11-21T12:00:00Z"));
+    const text = lessonListWithStates(p, colors({ isTTY: false } as NodeJS.WriteStream));
+    expect(text).toMatch(/^!\s+1\s+what-tls-gives\s+done 2026-11-2\d, now failing\s+What TLS gives you$/m);
+    expect(text).toMatch(/▶\s+2\s+verified-client\s+current/);
+  });
+
   it("without a terminal: the list with states, the bar and how to pick one", () => {
     const p = Progress.load(root);
     const text = lessonListWithStates(p, colors(new PassThrough() as unknown as NodeJS.WriteStream));
@@ -230,6 +241,10 @@ describe("watch mode wired to the real commands", () => {
     await seen("(y/N)", at);
     input.write("y\r");
     at = await seen("is the stub again", at);
+    // The re-grading redraws the screen; the line saying where the backup went stays in its status area.
+    at = await seen("checks pass.", at); // the redraw is one write: the whole frame is there
+    const lastFrame = stripVTControlCharacters(raw.slice(raw.lastIndexOf("\x1b[H\x1b[2J")));
+    expect(lastFrame).toMatch(/checks pass\.[\s\S]*Your file was copied to \S*\.backup[\\/]07-why-not-verify-false[\\/]answer\.md\.[\s\S]*q quit/);
     expect(fs.readFileSync(mine).equals(fs.readFileSync(path.join(wb, "stubs", lesson.id, "answer.md")))).toBe(true);
     const backups = fs.readdirSync(path.join(wb, ".backup", lesson.id));
     expect(backups).toHaveLength(1);

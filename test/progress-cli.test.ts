@@ -61,6 +61,23 @@ const result = (lesson: string, status: "pass" | "fail", passed: number, total: 
 });
 
 describe("npm run progress", () => {
+  it("a lesson done once and failing now: 'done <first date>, now failing', not current 0/N", async () => {
+    const state = tempDir("progress-failing");
+    const p = Progress.load(state);
+    p.recordAttempt("01-what-tls-gives", result("01-what-tls-gives", "pass", 13, 13), new Date("2026-11-20T12:00:00Z"));
+    p.recordAttempt("01-what-tls-gives", result("01-what-tls-gives", "fail", 0, 13), new Date("2026-11-23T12:00:00Z"));
+    p.save();
+    const out = sink();
+    expect(await progressCommand([], { stateDir: state, out: out.stream })).toBe(0);
+    const line = out.text().split("\n").find((l) => l.startsWith("1 "));
+    expect(line).toMatch(/^1\s+what-tls-gives\s+done 2026-11-2\d, now failing\s+0\/13/);
+    expect(out.text()).toMatch(/^2\s+verified-client\s+current/m);
+    expect(out.text()).toMatch(/Done before, failing now: npm run lesson 1 shows what broke/);
+    const json = sink();
+    await progressCommand(["--json"], { stateDir: state, out: json.stream });
+    expect((JSON.parse(json.text()) as ProgressReport).lessons[0]).toMatchObject({ state: "failing", status: "fail", passedAt: "2026-11-20T12:00:00.000Z" });
+  });
+
   it("a table: state, checks on the last run, hints, early solution, last attempt; --json the same as data", async () => {
     const state = tempDir("progress-state");
     const p = Progress.load(state);

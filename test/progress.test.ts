@@ -126,3 +126,30 @@ it("open(): a rebuild that fails halfway leaves the corrupt file where it was, t
   expect(fs.readdirSync(dir)).toEqual([PROGRESS_FILE]);
   expect(fs.readFileSync(path.join(dir, PROGRESS_FILE), "utf8")).toBe("{ nope");
 });
+
+it("a done lesson whose last attempt fails is 'failing', not current: when it was first done is kept, and the first failing check with its hint", () => {
+  const p = Progress.load(dir);
+  const first = new Date("2026-11-20T09:05:00Z");
+  p.recordAttempt("01-what-tls-gives", { ...result("pass"), lesson: "01-what-tls-gives" }, first);
+  const failed: LessonResult = {
+    version: 3,
+    lesson: "01-what-tls-gives",
+    status: "fail",
+    tests: [
+      { name: "a", status: "pass" },
+      { name: "b", status: "fail", message: "no", hint: "do this" },
+      { name: "c", status: "fail", message: "no" },
+    ],
+  };
+  p.recordAttempt("01-what-tls-gives", failed, new Date("2026-11-22T10:00:00Z"));
+  p.save();
+  const again = Progress.load(dir);
+  expect(again.lesson("01-what-tls-gives")).toMatchObject({ status: "fail", passedAt: first.toISOString(), firstFailing: { check: "b", hint: "do this" } });
+  const states = again.states();
+  expect(states.get("01-what-tls-gives")).toBe("failing");
+  expect(states.get("02-verified-client")).toBe("current"); // the first lesson never done
+  again.recordAttempt("01-what-tls-gives", { ...result("pass"), lesson: "01-what-tls-gives" });
+  expect(again.states().get("01-what-tls-gives")).toBe("done");
+  expect(again.lesson("01-what-tls-gives")?.firstFailing).toBeUndefined();
+  expect(again.lesson("01-what-tls-gives")?.passedAt).toBe(first.toISOString());
+});

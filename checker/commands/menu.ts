@@ -129,13 +129,14 @@ export async function watchWithActions(
   const output = o.output ?? process.stdout;
   const ac = new AbortController();
   let stopped = false;
-  const guard = async (action: () => Promise<unknown> | unknown) => {
+  const guard = async <T>(action: () => Promise<T> | T): Promise<T | undefined> => {
     try {
-      await action();
+      return await action();
     } catch (err) {
       if (!isExitPrompt(err)) throw err;
       stopped = true; // Ctrl+C in a confirmation: leave watch mode, and the command
       ac.abort();
+      return undefined;
     }
   };
   const file = o.file ?? (o.root ? learnerFile(lesson, { root: o.root }) : undefined);
@@ -149,9 +150,14 @@ export async function watchWithActions(
     output: o.output,
     signal: ac.signal,
     actions: {
-      hint: (last) => guard(() => showHint(lesson, output, { root: o.root, stateDir: o.stateDir, result: last })),
-      solution: () => guard(() => showSolution(lesson, { file: o.file, root: o.root, stateDir: o.stateDir, input: o.input, output, err: output, interactive })),
-      reset: () => guard(() => resetLesson(lesson, { root: o.root, stateDir: o.stateDir, input: o.input, output, err: output, interactive })),
+      hint: async (last) => void (await guard(() => showHint(lesson, output, { root: o.root, stateDir: o.stateDir, result: last }))),
+      solution: async () => void (await guard(() => showSolution(lesson, { file: o.file, root: o.root, stateDir: o.stateDir, input: o.input, output, err: output, interactive }))),
+      // The line saying where the backup went stays on screen: the re-grading's redraw would wipe it.
+      reset: async () => {
+        let kept: string | undefined;
+        await guard(() => resetLesson(lesson, { root: o.root, stateDir: o.stateDir, input: o.input, output, err: output, interactive, onBackup: (line) => (kept = line) }));
+        return kept;
+      },
     },
   });
   return stopped ? { code: 130, stopped } : r;

@@ -20,6 +20,8 @@ export interface ResetRun extends Place, Io {
   err?: NodeJS.WritableStream;
   /** The time in the backup's name (tests). */
   now?: Date;
+  /** Told the line that says where the backup went (watch mode keeps it on screen). */
+  onBackup?: (line: string) => void;
 }
 
 /** 2026-11-27T10-23-31Z: sortable, and valid in a file name on every system. */
@@ -112,7 +114,10 @@ export async function resetLesson(lesson: Lesson, o: ResetRun = {}): Promise<num
   writeAtomically(target, pristine);
 
   const lines: string[] = [];
-  if (backup) lines.push(`Your file was copied to ${c.bold(shown(backup))}.`);
+  if (backup) {
+    lines.push(`Your file was copied to ${c.bold(shown(backup))}.`);
+    o.onBackup?.(lines[0]);
+  }
   lines.push(`${c.green("✔")} ${shown(target)} is the stub again. ${c.cyan(`npm run lesson ${lesson.number}`)} grades it.`);
   out.write(lines.join("\n") + "\n");
   return 0;

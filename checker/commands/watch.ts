@@ -25,7 +25,8 @@ export interface WatchActions {
   /** `last`: the result on screen, whose first failing check's hint comes first. */
   hint(last?: LessonResult): void | Promise<void>;
   solution(): Promise<void>;
-  reset(): Promise<void>;
+  /** May return a line to keep in the status area (where the backup went), under each redraw. */
+  reset(): Promise<void | string>;
 }
 
 export interface WatchOptions {
@@ -103,6 +104,8 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
   let listening = false;
   let rawOn = false;
   let warmLab: Promise<Lab> | undefined;
+  /** A line an action asked to keep on screen (reset: where the backup went), until the next action. */
+  let kept: string | undefined;
 
   let settle!: (r: { code: number; next?: boolean }) => void;
   let fail!: (err: unknown) => void;
@@ -137,7 +140,8 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
       const mark = last.status === "pass" ? c.green("✔") : c.red("✘");
       const head = manualReason ? c.yellow(manualReason) + "\n\n" : "";
       const where = manual ? "" : ` · watching ${shown}`;
-      output.write(`${CLEAR}${head}${report}\n${mark} ${s} · ${new Date().toLocaleTimeString()}${where}\n${legend()}\n`);
+      const status = kept ? `${kept}\n` : "";
+      output.write(`${CLEAR}${head}${report}\n${mark} ${s} · ${new Date().toLocaleTimeString()}${where}\n${status}${legend()}\n`);
     } else {
       output.write(`${report}[watch] verdict: ${s} — ${waiting()}\n`);
     }
@@ -191,7 +195,9 @@ export async function watchLesson(lesson: Lesson, o: WatchOptions = {}): Promise
     }
     try {
       output.write("\n");
-      await (name === "hint" ? actions.hint(last) : actions[name]());
+      kept = undefined;
+      const keep = await (name === "hint" ? actions.hint(last) : actions[name]());
+      if (typeof keep === "string" && keep) kept = keep;
     } catch (err) {
       if ((err as Error)?.name === "ExitPromptError") return void stop({ code: 130 }); // Ctrl+C in a prompt
       note(`${name}: ${(err as Error)?.message ?? String(err)}`.split("\n")[0]);
