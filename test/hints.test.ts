@@ -60,11 +60,13 @@ function brokenBody(): string {
 /** A workbook of its own: stubs, solutions and lessons (as the stubs) of every lesson. */
 function workbook(): string {
   const root = fs.mkdtempSync(path.join(temp, "wb-"));
-  for (const l of LESSONS)
-    for (const dir of ["stubs", "solutions", "lessons"]) {
-      fs.mkdirSync(path.join(root, dir, l.id), { recursive: true });
-      fs.copyFileSync(path.join(WORKBOOK_ROOT, dir === "lessons" ? "stubs" : dir, l.id, l.files[0]), path.join(root, dir, l.id, l.files[0]));
-    }
+  for (const l of LESSONS) {
+    const stub = path.join(WORKBOOK_ROOT, "stubs", l.id, l.files[0]);
+    for (const dir of ["stubs", "solutions", "lessons"]) fs.mkdirSync(path.join(root, dir, l.id), { recursive: true });
+    fs.copyFileSync(stub, path.join(root, "stubs", l.id, l.files[0]));
+    fs.copyFileSync(stub, path.join(root, "lessons", l.id, l.files[0]));
+    fs.copyFileSync(path.join(WORKBOOK_ROOT, "solutions", l.id, l.files[0]), path.join(root, "solutions", l.id, l.files[0]));
+  }
   return root;
 }
 
