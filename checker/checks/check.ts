@@ -40,6 +40,8 @@ export interface Check {
   name: string;
   /** One or two sentences on why this behaviour matters, shown when it fails. */
   why: string;
+  /** Aimed at this check's failure: shown first by --hint when it is the first to fail. */
+  hint?: string;
   run(ctx: CheckContext): Promise<void>;
 }
 
