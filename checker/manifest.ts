@@ -107,6 +107,18 @@ const entries: Entry[] = [
       "End with the way out in Node for a self-signed server: trust that certificate (the `ca` option, or NODE_EXTRA_CA_CERTS) and keep verification on. Name the switch (`rejectUnauthorized: false` / NODE_TLS_REJECT_UNAUTHORIZED=0) only as what not to do.",
     ],
   },
+  {
+    number: 8,
+    slug: "chain-of-trust",
+    title: "The chain of trust, hands-on",
+    kind: "code",
+    files: ["exercise.ts"],
+    hints: [
+      "inspectChain: tls.connect({ host, port, servername: host, ca: [...roots], rejectUnauthorized: false }) (inspecting only: write nothing); in 'secureConnect' read socket.authorized, socket.authorizationError and getPeerCertificate(true), then socket.destroy(). Follow .issuerCertificate until it points to itself or is missing, making new crypto.X509Certificate(c.raw) of each.",
+      "signedBy: \"self\" when x.verify(x.publicKey) (its own key signed it); the next index when x.checkIssued(next) && x.verify(next.publicKey); otherwise \"missing\". checkIssued alone only compares names and key identifiers. ends: follow signedBy from the leaf; \"missing\" is a missing intermediate, a \"self\" certificate whose fingerprint256 is among the roots' is a trusted root, any other an unknown root.",
+      "firstBrokenLink: from link 0 up, the dates first (validTo < now: expired; validFrom > now: not-yet-valid), then signedBy (\"missing\": missing-intermediate; \"self\" at an untrusted end: self-signed at link 0, unknown-root above). checkRevocation: split crlPem into its PEM blocks and connect with ca: [...roots], crl: blocks and verification on; CERT_REVOKED is \"revoked\", 'secureConnect' is \"good\", anything else rejects.",
+    ],
+  },
 ];
 
 export const LESSONS: readonly Lesson[] = entries.map((e) => {

@@ -13,7 +13,7 @@ import type { LessonResult, TestResult } from "../checker/report/results.ts";
 import { progressLines } from "./helpers.ts";
 
 const ids = LESSONS.map((l) => l.id);
-const [L01, L02, L03, L04, L05, L06, L07] = ids;
+const [L01, L02, L03, L04, L05, L06, L07, L08] = ids;
 const LONG = "bartholomew-fitzgerald-montgomery-smythe"; // 40 characters
 const noColours = pc.createColors(false);
 
@@ -35,7 +35,7 @@ function lesson(id: string, passed: number, failed: number, extra: TestResult[] 
 function batch(): BatchResult {
   const alice: StudentResult = {
     student: "alice",
-    lessons: { [L01]: lesson(L01, 13, 0), [L02]: lesson(L02, 28, 0), [L03]: lesson(L03, 7, 2), [L04]: lesson(L04, 5, 0), [L05]: lesson(L05, 4, 0), [L06]: lesson(L06, 3, 0), [L07]: lesson(L07, 2, 0) },
+    lessons: { [L01]: lesson(L01, 13, 0), [L02]: lesson(L02, 28, 0), [L03]: lesson(L03, 7, 2), [L04]: lesson(L04, 5, 0), [L05]: lesson(L05, 4, 0), [L06]: lesson(L06, 3, 0), [L07]: lesson(L07, 2, 0), [L08]: lesson(L08, 6, 0) },
     flags: [
       { lesson: L02, kind: "matches-solution" },
       { lesson: L05, kind: "matches-student", other: LONG },
@@ -44,7 +44,7 @@ function batch(): BatchResult {
   };
   const long: StudentResult = {
     student: LONG,
-    lessons: { [L01]: lesson(L01, 0, 13), [L02]: lesson(L02, 14, 14), [L03]: lesson(L03, 0, 9), [L04]: lesson(L04, 0, 5), [L05]: lesson(L05, 4, 0), [L06]: lesson(L06, 0, 3), [L07]: lesson(L07, 0, 2) },
+    lessons: { [L01]: lesson(L01, 0, 13), [L02]: lesson(L02, 14, 14), [L03]: lesson(L03, 0, 9), [L04]: lesson(L04, 0, 5), [L05]: lesson(L05, 4, 0), [L06]: lesson(L06, 0, 3), [L07]: lesson(L07, 0, 2), [L08]: lesson(L08, 0, 6) },
     flags: [{ lesson: L05, kind: "matches-student", other: "alice" }],
     ms: 1500,
   };
@@ -58,6 +58,7 @@ function batch(): BatchResult {
       [L05]: lesson(L05, 2, 2),
       [L06]: lesson(L06, 3, 0),
       [L07]: lesson(L07, 1, 1),
+      [L08]: lesson(L08, 3, 3),
     },
     flags: [],
     ms: 900,
@@ -74,8 +75,8 @@ function rowOf(text: string, name: string): string {
   return found;
 }
 const totalOf = (row: string) => row.match(/(\d+)\/(\d+)$/)!.slice(1).map(Number);
-const COMPACT_HEADER = /^student\s+01 +02 +03 +04 +05 +06 +07\s+lessons\s+points$/;
-const FULL_HEADER = /^student\s+01\s+02\s+03\s+04\s+05\s+06\s+07\s+lessons\s+points$/;
+const COMPACT_HEADER = /^student\s+01 +02 +03 +04 +05 +06 +07 +08\s+lessons\s+points$/;
+const FULL_HEADER = /^student\s+01\s+02\s+03\s+04\s+05\s+06\s+07\s+08\s+lessons\s+points$/;
 
 describe("the table at a width", () => {
   const saved = { isTTY: Object.getOwnPropertyDescriptor(process.stdout, "isTTY"), columns: Object.getOwnPropertyDescriptor(process.stdout, "columns") };
@@ -92,8 +93,8 @@ describe("the table at a width", () => {
     expect(lines.filter((l) => cols(l) > 80)).toEqual([]);
     expect(lines[0]).toMatch(COMPACT_HEADER);
     // Compact: a single mark per lesson (and the footnote number), no counts.
-    expect(rowOf(text, "alice")).toMatch(/^alice +✔ +✔\[1\] +✘ +✔ +✔\[1\] +✔ +✔ +6\/7 +67\/70$/);
-    expect(rowOf(text, "carol")).toMatch(/^carol +✔ +! +! +— +✘ +✔ +✘ +2\/7 +35\/70$/);
+    expect(rowOf(text, "alice")).toMatch(/^alice +✔ +✔\[1\] +✘ +✔ +✔\[1\] +✔ +✔ +✔ +7\/8 +77\/80$/);
+    expect(rowOf(text, "carol")).toMatch(/^carol +✔ +! +! +— +✘ +✔ +✘ +✘ +2\/8 +40\/80$/);
     expect(text).not.toMatch(/13\/13/);
   });
 
@@ -102,9 +103,9 @@ describe("the table at a width", () => {
     const lines = linesOf(text);
     expect(lines.filter((l) => cols(l) > 140)).toEqual([]);
     expect(lines[0]).toMatch(FULL_HEADER);
-    expect(rowOf(text, "alice")).toMatch(/^alice +✔ 13\/13 +✔ 28\/28\[1\] +✘ 7\/9 +✔ 5\/5 +✔ 4\/4\[1\] +✔ 3\/3 +✔ 2\/2 +6\/7 +67\/70$/);
+    expect(rowOf(text, "alice")).toMatch(/^alice +✔ 13\/13 +✔ 28\/28\[1\] +✘ 7\/9 +✔ 5\/5 +✔ 4\/4\[1\] +✔ 3\/3 +✔ 2\/2 +✔ 6\/6 +7\/8 +77\/80$/);
     expect(rowOf(text, LONG)).toMatch(new RegExp(`^${LONG} +✘ 0/13 +✘ 14/28 `));
-    expect(rowOf(text, "carol")).toMatch(/^carol +✔ 13\/13 +! — +! 1\/2 +— +✘ 2\/4 +✔ 3\/3 +✘ 1\/2 +2\/7 +35\/70$/);
+    expect(rowOf(text, "carol")).toMatch(/^carol +✔ 13\/13 +! — +! 1\/2 +— +✘ 2\/4 +✔ 3\/3 +✘ 1\/2 +✘ 3\/6 +2\/8 +40\/80$/);
     expect(text).not.toMatch(/…/);
   });
 
@@ -142,7 +143,7 @@ describe("the table at a width", () => {
     b.students[1] = { ...b.students[1], student: hostile };
     const shown = visibleName(hostile);
     // From the narrowest width at which the compact rows fit with 8 characters of name.
-    for (let w = 51; w <= 80; w++) {
+    for (let w = 54; w <= 80; w++) {
       const text = strip(renderTable(b, noColours, { width: w }));
       const lines = linesOf(text);
       const table = lines.slice(0, 4);
@@ -185,9 +186,9 @@ describe("the table at a width", () => {
     const b = batch();
     const progress = progressLines(b);
     expect(progress).toEqual([
-      "[1/3] alice: 67/70 points, 6/7 lessons (2.1 s, 2 integrity signals)\n",
-      `[2/3] ${LONG}: 15/70 points, 1/7 lessons (1.5 s, 1 integrity signal)\n`,
-      "[3/3] carol: 35/70 points, 2/7 lessons (0.9 s)\n",
+      "[1/3] alice: 77/80 points, 7/8 lessons (2.1 s, 2 integrity signals)\n",
+      `[2/3] ${LONG}: 15/80 points, 1/8 lessons (1.5 s, 1 integrity signal)\n`,
+      "[3/3] carol: 40/80 points, 2/8 lessons (0.9 s)\n",
     ]);
     for (const width of [80, 140]) {
       const text = renderTable(b, noColours, { width });

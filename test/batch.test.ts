@@ -25,7 +25,7 @@ import { colors } from "../checker/report/terminal.ts";
 import { CATALOG } from "./helpers.ts";
 
 const ids = LESSONS.map((l) => l.id);
-const [L01, L02, L03, L04, L05, L06, L07] = ids;
+const [L01, L02, L03, L04, L05, L06, L07, L08] = ids;
 const lessonFile = (id: string) => LESSONS.find((l) => l.id === id)!.files[0];
 const ref = (dir: "solutions" | "stubs", id: string) => fs.readFileSync(path.join(WORKBOOK_ROOT, dir, id, lessonFile(id)), "utf8");
 const SOLVED: Record<string, string> = JSON.parse(ref("solutions", L01));
@@ -159,7 +159,7 @@ describe("runBatch", () => {
   it("flags files identical to the solution or to another student's, and nothing else", () => {
     const flags = Object.fromEntries(result.students.map((s) => [s.student, s.flags]));
     // The solutions, every lesson but the quiz (a correct quiz is everyone's).
-    expect(flags.ada).toEqual([L02, L03, L04, L05, L06, L07].map((lesson) => ({ lesson, kind: "matches-solution" })));
+    expect(flags.ada).toEqual([L02, L03, L04, L05, L06, L07, L08].map((lesson) => ({ lesson, kind: "matches-solution" })));
     // cy: the solution re-indented with other comments is still the solution; her lesson 05 is dee's.
     expect(flags.cy).toEqual([
       { lesson: L02, kind: "matches-solution" },
@@ -189,21 +189,21 @@ describe("the table", () => {
     // Wide enough for the full form (test/batch-table.test.ts: the widths, the compact form).
     const text = renderTable(result, colors({ isTTY: false } as NodeJS.WriteStream), { width: 200 });
     const lines = text.split("\n");
-    expect(lines[0]).toMatch(/^student\s+01\s+02\s+03\s+04\s+05\s+06\s+07\s+lessons\s+points$/);
+    expect(lines[0]).toMatch(/^student\s+01\s+02\s+03\s+04\s+05\s+06\s+07\s+08\s+lessons\s+points$/);
     const row = (name: string) => lines.find((l) => l.startsWith(`${name} `))!;
     expect(row("ada")).toMatch(/✔ 13\/13\s+✔ 28\/28\[1\]/);
-    expect(row("ada")).toMatch(/\s6\/7\s+\d+\/\d+$/);
+    expect(row("ada")).toMatch(/\s7\/8\s+\d+\/\d+$/);
     expect(row("bob")).toMatch(/✘ 0\/13\s+✘ 0\/28/); // an untouched stub earns no check
-    expect(row("bob")).toMatch(/\s0\/7\s+\d+\/\d+$/);
+    expect(row("bob")).toMatch(/\s0\/8\s+\d+\/\d+$/);
     expect(row("cy")).toMatch(/! —/);
     // A lesson that could not be graded still counts its points in the total.
     const total = (name: string) => row(name).match(/(\d+)\/(\d+)$/)!.slice(1).map(Number);
-    expect(total("gus")).toEqual([0, 70]);
-    expect(total("ada")[1]).toBe(70);
-    expect(text).toMatch(/\[1\] ada: lessons 02, 03, 04, 05, 06, 07 identical to the reference solution/);
+    expect(total("gus")).toEqual([0, 80]);
+    expect(total("ada")[1]).toBe(80);
+    expect(text).toMatch(/\[1\] ada: lessons 02, 03, 04, 05, 06, 07, 08 identical to the reference solution/);
     expect(text).toMatch(/\] cy: lesson 02 identical to the reference solution; lesson 05 identical to dee's/);
     expect(text).toMatch(/\] eve: lesson 01 identical to dee's/);
-    expect(text).toMatch(/gus, lessons 01, 02, 03, 04, 05, 06, 07: this submission has no lessons\/ folder/);
+    expect(text).toMatch(/gus, lessons 01, 02, 03, 04, 05, 06, 07, 08: this submission has no lessons\/ folder/);
     expect(text).not.toMatch(/\x1b\[/);
   });
 
@@ -219,7 +219,7 @@ describe("the table", () => {
     p.finish(byName("ada"), ids);
     p.end();
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^\[1\/2\] ada: \d+\/70 points, 6\/7 lessons \(\d+\.\d s, 6 integrity signals\)\n$/);
+    expect(lines[0]).toMatch(/^\[1\/2\] ada: \d+\/80 points, 7\/8 lessons \(\d+\.\d s, 7 integrity signals\)\n$/);
   });
 });
 

@@ -12,7 +12,7 @@ import { CATALOG, failureText, gradeFile } from "./helpers.ts";
 import { gradeLesson } from "../checker/grading/grade.ts";
 import { findLesson } from "../checker/manifest.ts";
 
-const LESSONS = ["02-verified-client", "03-inspect-cert", "04-self-signed-echo", "05-reject-bad-certs", "06-tls-health"];
+const LESSONS = ["02-verified-client", "03-inspect-cert", "04-self-signed-echo", "05-reject-bad-certs", "06-tls-health", "08-chain-of-trust"];
 
 let lab: Lab;
 let certDir: string;

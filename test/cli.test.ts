@@ -56,7 +56,7 @@ it("no lesson and no TTY: the lesson list with states and how to pick one, exit 
   expect(r.stderr).toMatch(/1\s+what-tls-gives\s+done/);
   expect(r.stderr).toMatch(/2\s+verified-client\s+current/);
   expect(r.stderr).toMatch(/5\s+reject-bad-certs\s+not started/);
-  expect(r.stderr).toMatch(/1\/7 done/);
+  expect(r.stderr).toMatch(/1\/8 done/);
   expect(r.stderr).not.toMatch(ANSI);
 });
 

@@ -183,16 +183,16 @@ linuxWithNode("the packed autograder in a Gradescope-shaped root", () => {
     if (setup.status !== 0) throw new Error(`setup.sh failed (${setup.status}): ${setup.stderr}\n${setup.stdout}`);
   }, 320_000);
 
-  it("a finished workbook (zip wrapper, __MACOSX, certs/): 70 of 70, one scored test per lesson adding up to the score", async () => {
+  it("a finished workbook (zip wrapper, __MACOSX, certs/): 80 of 80, one scored test per lesson adding up to the score", async () => {
     const files = finished();
     const cert = spawnSync(process.execPath, [RUN, "make-cert", "--dir", path.join(base, "cert")], { cwd: WORKBOOK_ROOT });
     expect(cert.status).toBe(0);
     files["tls-workbook-main/certs/cert.pem"] = fs.readFileSync(path.join(base, "cert", "cert.pem"));
     files["tls-workbook-main/certs/key.pem"] = fs.readFileSync(path.join(base, "cert", "key.pem"));
     const { results } = runAutograder(files);
-    expect(results.score).toBe(70);
+    expect(results.score).toBe(80);
     const scored = results.tests.filter((t) => t.max_score !== undefined);
-    expect(scored).toHaveLength(7);
+    expect(scored).toHaveLength(8);
     expect(scored.reduce((a, t) => a + (t.score ?? 0), 0)).toBe(results.score);
     for (const t of results.tests) {
       expect(["passed", "failed"]).toContain(t.status);
@@ -203,7 +203,7 @@ linuxWithNode("the packed autograder in a Gradescope-shaped root", () => {
     const integrity = results.tests.find((t) => t.name.startsWith("Integrity"));
     expect(integrity?.visibility).toBe("hidden");
     expect(typeof results.execution_time).toBe("number");
-    expect(results.output).toMatch(/^70\/70 points/);
+    expect(results.output).toMatch(/^80\/80 points/);
   }, 120_000);
 
   it("untouched stubs as a lessons/ folder: 0, every failing check with its message", () => {

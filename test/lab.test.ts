@@ -148,3 +148,20 @@ it("the refused endpoint stays refused: its port is outside the range later serv
     await l.close();
   }
 });
+
+describe("the revoked endpoint and the lab's CRLs", () => {
+  it("crl.pem holds the root's CRL and the intermediate's, in that order", async () => {
+    const fs = await import("node:fs");
+    const text = fs.readFileSync(lab.crlFile, "utf8");
+    expect(text).toBe(lab.crls.root.pem + lab.crls.intermediate.pem);
+    expect(text.match(/-----BEGIN X509 CRL-----/g)).toHaveLength(2);
+  });
+  it("with both CRLs, one PEM each, a verifying client refuses the revoked leaf and still connects to good", async () => {
+    const crl = [lab.crls.root.pem, lab.crls.intermediate.pem];
+    expect((await outcome(lab.endpoint("revoked").port, { crl })).result).toBe("CERT_REVOKED");
+    expect((await outcome(lab.endpoint("good").port, { crl })).result).toBe("connect");
+  });
+  it("with the intermediate's CRL alone, Node cannot check the intermediate itself: UNABLE_TO_GET_CRL", async () => {
+    expect((await outcome(lab.endpoint("good").port, { crl: [lab.crls.intermediate.pem] })).result).toBe("UNABLE_TO_GET_CRL");
+  });
+});

@@ -9,7 +9,7 @@ import pc from "picocolors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gradeLesson } from "../checker/grading/grade.ts";
 import { Lab } from "../checker/lab/lab.ts";
-import { judgeHealth, judgeInspect, judgeStrict, judgeTlsGet, settle, type Verdict } from "../checker/live/judge.ts";
+import { judgeChain, judgeHealth, judgeInspect, judgeStrict, judgeTlsGet, settle, type Verdict } from "../checker/live/judge.ts";
 import { probe } from "../checker/live/probe.ts";
 import type { Reference } from "../checker/live/reference.ts";
 import { CLASSIFY, EXPECTATIONS, LESSON_TARGETS, LIVE_HOSTS_ENV, LIVE_TARGETS, lessonTargets, parseOverrides, targetText, type LiveKey, type LiveOverrides, type LiveTarget } from "../checker/live/targets.ts";
@@ -47,6 +47,7 @@ function standIns(): LiveOverrides {
     "self-signed": at("self-signed"),
     "untrusted-root": at("untrusted-root"),
     "incomplete-chain": at("incomplete-chain"),
+    revoked: at("revoked"),
     "tls-v1-0": at("tls-v1-0"),
     "tls-v1-1": at("tls-v1-1"),
     "tls-v1-2": at("tls-v1-2"),
@@ -98,6 +99,18 @@ describe("offline: live checks are skipped, the offline grade stands", () => {
     expect(countPassed(withLive).passed).toBe(countPassed(plain).passed);
     expect(live(withLive).length).toBe(LESSON_TARGETS["05-reject-bad-certs"].length);
     for (const t of live(withLive)) expect(t).toMatchObject({ status: "skip", message: `cannot reach the internet from here: cannot connect to ${refused} (ECONNREFUSED)` });
+  });
+
+  it("lesson 08's solution offline: its three live checks (incomplete-chain, untrusted-root, revoked) are skips, the lesson still passes", async () => {
+    const refused = `127.0.0.1:${lab.endpoint("refused").port}`;
+    const r = await gradeLesson(lesson("8"), { file: solution("08-chain-of-trust"), lab, live: true, liveTargets: everywhere(refused) });
+    expect(r.status, JSON.stringify(r.tests.filter((t) => t.status === "fail"))).toBe("pass");
+    expect(live(r).map((t) => t.name)).toEqual([
+      `live: inspectChain and firstBrokenLink report on ${refused} (a chain without its intermediate)`,
+      `live: inspectChain and firstBrokenLink report on ${refused} (a chain to an untrusted root)`,
+      `live: inspectChain walks ${refused} (a revoked certificate) to a trusted root (no CRL: nothing shows the revocation)`,
+    ]);
+    for (const t of live(r)) expect(t).toMatchObject({ status: "skip", message: `cannot reach the internet from here: cannot connect to ${refused} (ECONNREFUSED)` });
   });
 
   it("TLS_WORKBOOK_LIVE_HOSTS points the live targets elsewhere (for tests of the commands); a malformed value is one clear line", async () => {
@@ -368,6 +381,32 @@ describe("acceptance sets: lessons 02, 03 and 06", () => {
   });
 });
 
+describe("acceptance sets: lesson 08 (inspectChain, then firstBrokenLink)", () => {
+  const report = (ends: string, authorized: boolean, authorizationError: string | null, links = 2) => ({
+    authorized,
+    authorizationError,
+    ends,
+    links: Array.from({ length: links }, (_, i) => ({ subject: `CN=c${i}`, issuer: `CN=c${i + 1}`, validFrom: new Date(), validTo: new Date(), signedBy: i + 1 < links ? i + 1 : "self" })),
+  });
+  const chained = (value: unknown, broken: unknown): CallResult => ({ status: "resolved", value, then: { status: "resolved", value: broken }, output: "", tls: [] });
+  it("the shape each target's chain must have passes; an expired link is accepted where the certificate lapsed too", () => {
+    expect(judgeChain(EXPECTATIONS["incomplete-chain"], target("incomplete-chain"), chained(report("missing-intermediate", false, "UNABLE_TO_VERIFY_LEAF_SIGNATURE", 1), { link: 0, problem: "missing-intermediate" })).kind).toBe("pass");
+    expect(judgeChain(EXPECTATIONS["untrusted-root"], target("untrusted-root"), chained(report("unknown-root", false, "SELF_SIGNED_CERT_IN_CHAIN"), { link: 1, problem: "unknown-root" })).kind).toBe("pass");
+    expect(judgeChain(EXPECTATIONS["untrusted-root"], target("untrusted-root"), chained(report("unknown-root", false, "CERT_HAS_EXPIRED"), { link: 0, problem: "expired" })).kind).toBe("pass");
+    expect(judgeChain(EXPECTATIONS.revoked, target("revoked"), chained(report("trusted-root", true, null, 3), null)).kind).toBe("pass");
+  });
+  it("authorized: true for a broken chain fails at once; a wrong end or problem is to be confirmed by the reference", () => {
+    const v = judgeChain(EXPECTATIONS["incomplete-chain"], target("incomplete-chain"), chained(report("missing-intermediate", true, null, 1), null));
+    expect(v).toMatchObject({ kind: "fail", definite: true });
+    expect(message(v)).toMatch(/Report socket\.authorized as Node set it/);
+    const w = judgeChain(EXPECTATIONS["incomplete-chain"], target("incomplete-chain"), chained(report("unknown-root", false, "UNABLE_TO_VERIFY_LEAF_SIGNATURE", 1), null));
+    expect(w).toMatchObject({ kind: "fail" });
+    expect((w as { definite?: boolean }).definite).toBeFalsy();
+    const stub: CallResult = { status: "rejected", error: { isError: true, message: "not implemented: inspectChain" }, output: "", tls: [] };
+    expect(judgeChain(EXPECTATIONS.revoked, target("revoked"), stub)).toMatchObject({ kind: "fail", definite: true });
+  });
+});
+
 describe("results and report with skips", () => {
   const t = (name: string, status: TestResult["status"], message?: string): TestResult => ({ name, status, ...(message ? { message } : {}) });
 
@@ -401,6 +440,7 @@ describe("end to end: the lab's endpoints stand in for badssl.com and the well-k
     ["3", "03-inspect-cert"],
     ["5", "05-reject-bad-certs"],
     ["6", "06-tls-health"],
+    ["8", "08-chain-of-trust"],
   ] as const) {
     it(`lesson ${id}: the reference solution passes every live check`, async () => {
       const r = await gradeLesson(lesson(key), { file: solution(id), lab, live: true, liveTargets: standIns() });

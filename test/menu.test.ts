@@ -88,7 +88,7 @@ describe("the menu", () => {
     let at = await s.seen("Pick a lesson");
     const list = await s.seen(/quit/, at);
     const frame = s.screen();
-    expect(frame).toMatch(/█{3}░{18} 1\/7 done/);
+    expect(frame).toMatch(/█{3}░{21} 1\/8 done/);
     expect(frame).toMatch(/✔\s+1\s+what-tls-gives\s+done\s+What TLS gives you/);
     expect(frame).toMatch(/▶\s+2\s+verified-client\s+current/);
     expect(frame).toMatch(/3\s+inspect-cert\s+not started/);
@@ -106,7 +106,7 @@ describe("the menu", () => {
     const menu = await s.seen("quit", at);
     const actions = s.screen().slice(at, menu);
     for (const a of ["watch", "hint", "solution", "reset", "all lessons"]) expect(actions).toContain(a);
-    expect(s.screen().slice(at)).not.toContain("next lesson"); // 7 is the last
+    expect(s.screen().slice(at, menu)).toContain("next lesson: 8 chain-of-trust"); // 7 is no longer the last
 
     // Hint: the choices are watch, hint, ...: one down.
     s.input.write(DOWN);
@@ -119,11 +119,11 @@ describe("the menu", () => {
     at = await s.seen("is already the stub: nothing to reset.", at);
     at = await s.seen("Lesson 7: what now?", at);
 
-    // All lessons, then lesson 1 (done): its grading passes and "next lesson" is offered first.
-    s.input.write(DOWN + DOWN + DOWN + DOWN + ENTER);
+    // All lessons (after next lesson), then lesson 1 (done): its grading passes and "next lesson" is offered first.
+    s.input.write(DOWN + DOWN + DOWN + DOWN + DOWN + ENTER);
     at = await s.seen("Pick a lesson", at);
     await s.seen("quit", at);
-    expect(s.screen().slice(at - 200)).toMatch(/█{3}░{18} 1\/7 done/);
+    expect(s.screen().slice(at - 200)).toMatch(/█{3}░{21} 1\/8 done/);
     s.input.write("\u001b[A" + ENTER); // up from the current lesson (2) to lesson 1
     at = await s.seen("Lesson 01 · What TLS gives you", at);
     at = await s.seen("All 13 checks pass. Lesson 1 is done.", at);
@@ -208,7 +208,7 @@ describe("pieces of the menu", () => {
     expect(text).toMatch(/npm run lesson <number>/);
     expect(text).toMatch(/1\s+what-tls-gives\s+.*done/);
     expect(text).toMatch(/2\s+verified-client\s+.*current/);
-    expect(text).toMatch(/1\/7 done/);
+    expect(text).toMatch(/1\/8 done/);
     expect(text).not.toMatch(/\x1b\[/);
   });
 });

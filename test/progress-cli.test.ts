@@ -97,15 +97,15 @@ describe("npm run progress", () => {
     expect(lines.find((l) => l.startsWith("2 "))).toMatch(/^2\s+verified-client\s+current\s+12\/18\s+2\/3\s+yes\s+2026-11-2\d \d\d:\d\d$/);
     expect(lines.find((l) => l.startsWith("3 "))).toMatch(/^3\s+inspect-cert\s+not started\s+–\s+0\/3\s+no\s+–$/);
     expect(lines.find((l) => l.startsWith("5 "))).toMatch(/^5\s+reject-bad-certs\s+not started\s+–\s+1\/3/); // a hint alone is no attempt
-    expect(out.text()).toMatch(/█{3}░{18} 1\/7 done/);
+    expect(out.text()).toMatch(/█{3}░{21} 1\/8 done/);
     expect(out.text()).toMatch(/Next: npm run lesson 2/);
     expect(out.text()).not.toMatch(/\x1b\[/);
 
     const json = sink();
     expect(await progressCommand(["--json"], { stateDir: state, out: json.stream })).toBe(0);
     const data = JSON.parse(json.text()) as ProgressReport;
-    expect(data).toMatchObject({ version: 1, done: 1, total: 7 });
-    expect(data.lessons).toHaveLength(7);
+    expect(data).toMatchObject({ version: 1, done: 1, total: 8 });
+    expect(data.lessons).toHaveLength(8);
     expect(data.lessons[1]).toEqual({
       number: 2,
       id: "02-verified-client",
@@ -137,7 +137,7 @@ describe("npm run progress", () => {
       });
     const ok = await run("--json");
     expect(ok.exitCode).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ version: 1, done: 0, total: 7 });
+    expect(JSON.parse(ok.stdout)).toMatchObject({ version: 1, done: 0, total: 8 });
     const bad = await run("--bogus");
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
@@ -154,7 +154,7 @@ describe("npm run progress", () => {
     const err = sink();
     expect(await progressCommand(["--json"], { root, stateDir: root, out: out.stream, err: err.stream })).toBe(0);
     expect(err.text().trim().split("\n")).toHaveLength(1);
-    expect(err.text()).toMatch(/unreadable \(kept as \.progress\.json\.corrupt-\d+\); it was rebuilt by re-checking your lessons: 3 of 7 pass/);
+    expect(err.text()).toMatch(/unreadable \(kept as \.progress\.json\.corrupt-\d+\); it was rebuilt by re-checking your lessons: 3 of 8 pass/);
     const data = JSON.parse(out.text()) as ProgressReport;
     const by = Object.fromEntries(data.lessons.map((l) => [l.number, l]));
     expect(by[1]).toMatchObject({ state: "done", status: "pass", checksPassed: 13, checksTotal: 13 });
@@ -177,19 +177,19 @@ describe("the last lesson to pass", () => {
   const ALL = LESSONS.map((l) => l.id);
   const seedAllButSeven = (root: string) => {
     const p = Progress.load(root);
-    for (const id of ALL.slice(0, 6)) p.recordAttempt(id, result(id, "pass", 1, 1), new Date("2026-11-01T00:00:00Z"));
+    for (const id of ALL) if (id !== ALL[6]) p.recordAttempt(id, result(id, "pass", 1, 1), new Date("2026-11-01T00:00:00Z"));
     p.recordAttempt(ALL[6], result(ALL[6], "fail", 3, 9), new Date("2026-11-01T00:00:00Z"));
     p.save();
   };
 
-  it("re-checks every lesson and confirms all seven", async () => {
+  it("re-checks every lesson and confirms all eight", async () => {
     const root = await makeWorkbook(ALL);
     seedAllButSeven(root);
     const out = sink();
     const { code } = await gradeAndReport(findLesson("7")!, { root, stateDir: root, out: out.stream, err: out.stream });
     expect(code).toBe(0);
-    expect(out.text()).toMatch(/That was the last lesson to pass\. Re-checking all 7 lessons/);
-    expect(out.text()).toMatch(/All 7 lessons pass, re-checked just now/);
+    expect(out.text()).toMatch(/That was the last lesson to pass\. Re-checking all 8 lessons/);
+    expect(out.text()).toMatch(/All 8 lessons pass, re-checked just now/);
     const p = Progress.load(root);
     for (const id of ALL) {
       expect(p.lesson(id)?.status, id).toBe("pass");
@@ -197,7 +197,7 @@ describe("the last lesson to pass", () => {
     }
     expect(p.lesson("02-verified-client")?.checksTotal).toBeGreaterThan(1);
     // The re-check is the grader's, not the learner's: no attempt counted for it.
-    for (const id of ALL.slice(0, 6)) expect(p.lesson(id)?.attempts, id).toBe(1);
+    for (const id of ALL) if (id !== ALL[6]) expect(p.lesson(id)?.attempts, id).toBe(1);
     expect(p.finishedAt).toBeDefined();
   }, 120_000);
 
@@ -206,7 +206,7 @@ describe("the last lesson to pass", () => {
     seedAllButSeven(root);
     const first = sink();
     await gradeAndReport(findLesson("7")!, { root, stateDir: root, out: first.stream, err: first.stream });
-    expect(first.text()).toMatch(/Re-checking all 7 lessons/);
+    expect(first.text()).toMatch(/Re-checking all 8 lessons/);
     const p = Progress.load(root);
     p.recordAttempt(ALL[6], result(ALL[6], "fail", 3, 9)); // broken since
     p.save();
@@ -223,11 +223,11 @@ describe("the last lesson to pass", () => {
     const { code } = await gradeAndReport(findLesson("7")!, { root, stateDir: root, out: out.stream, err: out.stream });
     expect(code).toBe(0);
     expect(out.text()).toMatch(/This lesson no longer passes:\n\s+✘ 03 inspect-cert: \d+ of \d+ checks pass; see npm run lesson 3/);
-    expect(out.text()).not.toMatch(/All 7 lessons pass/);
+    expect(out.text()).not.toMatch(/All 8 lessons pass/);
     expect(Progress.load(root).lesson("03-inspect-cert")?.status).toBe("fail");
   }, 120_000);
 
-  it("only the grading that makes all seven pass re-checks: a later pass does not", async () => {
+  it("only the grading that makes all eight pass re-checks: a later pass does not", async () => {
     const root = await makeWorkbook(["01-what-tls-gives"]);
     const p = Progress.load(root);
     for (const id of ALL) p.recordAttempt(id, result(id, "pass", 1, 1));

@@ -80,6 +80,7 @@ it("states: done (last attempt passed), current (the first not done), started (t
     "05-reject-bad-certs": "not started",
     "06-tls-health": "not started",
     "07-why-not-verify-false": "not started",
+    "08-chain-of-trust": "not started",
   });
   expect(p.allPassed()).toBe(false);
 });
@@ -104,8 +105,8 @@ it("open(): a corrupt file is rebuilt from a re-check of the lessons, with a one
       ["04-self-signed-echo", undefined], // untouched: not recorded
     ]);
   });
-  expect(asked).toHaveLength(7);
-  expect(p.notice).toMatch(/rebuilt by re-checking your lessons: 1 of 7 pass/);
+  expect(asked).toHaveLength(8);
+  expect(p.notice).toMatch(/rebuilt by re-checking your lessons: 1 of 8 pass/);
   expect(p.notice!.split("\n")).toHaveLength(1);
   expect(Object.keys(Progress.load(dir).data.lessons).sort()).toEqual(["02-verified-client", "03-inspect-cert"]);
   expect(fs.readdirSync(dir).filter((f) => f.includes(".corrupt-"))).toHaveLength(1);

@@ -153,9 +153,8 @@ it("on a terminal, a failing verdict says to press h for a hint, not to run anot
 it("n on the last lesson, once it passes, says it was the last one instead of ending silently", async () => {
   const dir = path.join(tmp, `last-${++n}`);
   fs.mkdirSync(dir);
-  const file = path.join(dir, "answer.md");
-  const honest = path.join(WORKBOOK_ROOT, "test", "catalog", "07-why-not-verify-false", "blind", "honest");
-  fs.writeFileSync(file, fs.readFileSync(path.join(honest, fs.readdirSync(honest).sort()[0])));
+  const file = path.join(dir, "exercise.ts");
+  fs.copyFileSync(path.join(WORKBOOK_ROOT, "solutions", "08-chain-of-trust", "exercise.ts"), file);
   const input: FakeTty = new PassThrough();
   input.isTTY = true;
   input.setRawMode = () => {};
@@ -163,7 +162,7 @@ it("n on the last lesson, once it passes, says it was the last one instead of en
   let text = "";
   output.on("data", (d: Buffer) => (text += d.toString("utf8")));
   const abort = new AbortController();
-  const done = watchLesson(findLesson("7")!, { file, input, output, signal: abort.signal, debounceMs: 20 });
+  const done = watchLesson(findLesson("8")!, { file, input, output, signal: abort.signal, debounceMs: 20 });
   await waitFor(() => /\[watch\] verdict: pass/.test(text), "a passing verdict", () => text);
   expect(text).not.toMatch(/n next lesson/);
   input.write("n");

@@ -61,3 +61,19 @@ it("dates after 2049 use GeneralizedTime, and an empty subject is allowed", () =
   expect(new Date(x.validTo).toISOString()).toBe("2051-06-01T00:00:00.000Z");
   expect(x.subject ?? "").toBe(""); // Node reports an empty subject as undefined
 });
+
+it("a CRL (v2) names its issuer, dates and revoked serials, and its signature verifies", async () => {
+  const { createCrl } = await import("../checker/lab/x509.ts");
+  const leaf = createCertificate({ subject: { CN: "revoked.test" }, keys: generateKeyPair(), issuer: root, notBefore: new Date(now - DAY), notAfter: new Date(now + DAY) });
+  const thisUpdate = new Date(Math.floor((now - 3600_000) / 1000) * 1000);
+  const nextUpdate = new Date(Math.floor((now + 7 * DAY) / 1000) * 1000);
+  const crl = createCrl({ issuer: root, revoked: [{ serial: leaf.serial }], thisUpdate, nextUpdate });
+  const p = new px.X509Crl(crl.pem);
+  expect(p.issuer).toBe("CN=Test Root, O=Test Org");
+  expect(p.thisUpdate.getTime()).toBe(thisUpdate.getTime());
+  expect(p.nextUpdate!.getTime()).toBe(nextUpdate.getTime());
+  expect(p.entries.map((e) => e.serialNumber)).toEqual([leaf.serial.toString("hex").replace(/^(00)+(?=[0-9a-f]{2})/, "")]);
+  expect(await p.verify({ publicKey: await new px.X509Certificate(root.pem).publicKey.export() })).toBe(true);
+  // An empty list leaves the revokedCertificates field out, as RFC 5280 asks.
+  expect(new px.X509Crl(createCrl({ issuer: root, revoked: [], thisUpdate, nextUpdate }).pem).entries).toEqual([]);
+});

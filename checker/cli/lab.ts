@@ -43,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
         `  NODE_EXTRA_CA_CERTS=${caFile} npx tsx your-script.ts`,
         `  (PowerShell: $env:NODE_EXTRA_CA_CERTS="${caFile}")`,
         `Keep verification on: trusting the lab CA is the right fix, rejectUnauthorized: false never is.`,
+        `The lab's CRLs (the root's and the intermediate's, which lists the revoked endpoint's leaf)`,
+        `are in ${path.relative(process.cwd(), lab.crlFile) || lab.crlFile}: lesson 08 passes them to tls.connect as crl, one PEM each.`,
         `The list is also in ${path.relative(process.cwd(), path.join(LAB_DIR, "endpoints.json"))}.`,
         `The certificates are new on every start.`,
         c.dim("Serving until Ctrl+C."),

@@ -10,7 +10,7 @@ import { colors } from "../report/terminal.ts";
 import { runCli, UsageError } from "./common.ts";
 
 const USAGE =
-  `usage: npm run lesson [<1-7 | slug>] [-- --watch [--manual] | --hint | --compare | --solution [--force] | --reset [--force] | --grade-solution] ` +
+  `usage: npm run lesson [<1-8 | slug>] [-- --watch [--manual] | --hint | --compare | --solution [--force] | --reset [--force] | --grade-solution] ` +
   `[--check TEXT|N] [--file PATH] [--live] [--json]`;
 
 const HELP = `${USAGE}
@@ -29,7 +29,7 @@ const HELP = `${USAGE}
   --force           with --solution or --reset: no question (needed without a terminal)
   --grade-solution  grade the reference solution instead of your file
   --file PATH       use another file in place of yours (grading, --watch, --solution)
-  --live            add live checks against real sites (lessons 02, 03, 05, 06); skipped offline
+  --live            add live checks against real sites (lessons 02, 03, 05, 06, 08); skipped offline
   --json            print one results.json (v3) object instead of the report`;
 
 const ACTIONS = ["watch", "hint", "compare", "solution", "reset", "grade-solution"] as const;

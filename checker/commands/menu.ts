@@ -1,4 +1,4 @@
-// npm run lesson, with no lesson, on a terminal: the menu. The seven lessons with their
+// npm run lesson, with no lesson, on a terminal: the menu. The lessons with their
 // state and a progress bar; picking one shows a short summary of its README and the file to
 // edit, grades it, then offers watch, hint, solution, reset, next lesson, the list, quit,
 // until the learner quits. Ctrl+C in any prompt ends it quietly (exit 130, "bye").

@@ -30,6 +30,9 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
   { name: "plain-http", kind: "plain-http", labPort: 8454, wrong: "speaks plain HTTP, not TLS", mustDo: "reject", expect: "ERR_SSL_WRONG_VERSION_NUMBER" },
   { name: "hang-up", kind: "hang-up", labPort: 8455, wrong: "closes the connection at once", mustDo: "reject", expect: "ECONNRESET" },
   { name: "silent", kind: "silent", labPort: 8456, wrong: "accepts and never says a word", mustDo: "give up after a timeout of its own", expect: "timeout" },
+  // Node checks no revocation unless given CRLs: a default client connects. With
+  // crl: [root's CRL, intermediate's CRL] (the lab's crl.pem, one PEM each) it gets CERT_REVOKED.
+  { name: "revoked", kind: "tls", labPort: 8457, wrong: "the leaf is listed in the lab's CRL (crl.pem)", mustDo: "connect; with the crl option: reject (CERT_REVOKED)", expect: "connect" },
 ];
 
 export function endpointSpec(name: string): EndpointSpec {

@@ -8,7 +8,7 @@ import path from "node:path";
 import tls from "node:tls";
 import { ENDPOINTS, type EndpointKind, type EndpointSpec } from "./endpoints.ts";
 import { DAY_MS, Pki, randomLabel } from "./pki.ts";
-import type { Cert } from "./x509.ts";
+import type { Cert, Crl } from "./x509.ts";
 
 export const LAB_HOST = "127.0.0.1";
 
@@ -81,6 +81,16 @@ export class Lab {
   readonly caFile: string;
   /** The machine's own NODE_EXTRA_CA_CERTS (if any) plus the lab root: what a child should trust. */
   readonly trustBundleFile: string;
+  /** The leaf the "revoked" endpoint serves: valid, trusted, and listed in the intermediate's CRL. */
+  readonly revokedLeaf: Cert;
+  /**
+   * The lab's CRLs, one PEM block each: the root's (revoking nothing) and the intermediate's
+   * (revoking the "revoked" endpoint's leaf). Node's `crl` option checks every certificate
+   * of a chain, so a client needs both, and reads one CRL per string: pass them as an array.
+   */
+  readonly crls: { root: Crl; intermediate: Crl };
+  /** crl.pem: both CRLs in one file, as a CA's distribution points would serve them one by one. */
+  readonly crlFile: string;
   private readonly servers = new Map<string, net.Server>();
   private readonly sockets = new Map<string, Set<net.Socket>>();
   private readonly ownsDir: boolean;
@@ -94,6 +104,15 @@ export class Lab {
     fs.writeFileSync(this.caFile, this.pki.root.pem);
     this.trustBundleFile = path.join(this.dir, "trust-bundle.pem");
     fs.writeFileSync(this.trustBundleFile, existingExtraCAs() + this.pki.root.pem);
+    this.revokedLeaf = this.pki.issueLeaf({ cn: randomLabel("revoked") + ".lab.test" });
+    this.crls = { root: this.pki.issueCrl(this.pki.root), intermediate: this.pki.issueCrl(this.pki.intermediate, [this.revokedLeaf]) };
+    this.crlFile = path.join(this.dir, "crl.pem");
+    fs.writeFileSync(this.crlFile, this.crlPem);
+  }
+
+  /** The text of crl.pem: the root's CRL, then the intermediate's. */
+  get crlPem(): string {
+    return this.crls.root.pem + this.crls.intermediate.pem;
   }
 
   static async start(opts: LabOptions = {}): Promise<Lab> {
@@ -175,6 +194,8 @@ export class Lab {
         return { chain: [pki.issueLeaf({ cn: randomLabel("untrusted-root") + ".lab.test" }, pki.untrustedRoot), pki.untrustedRoot] };
       case "incomplete-chain":
         return { chain: [pki.issueLeaf({ cn: randomLabel("incomplete-chain") + ".lab.test" })] };
+      case "revoked":
+        return { chain: chained(this.revokedLeaf) };
       case "tls-v1-0":
         return legacy("TLSv1");
       case "tls-v1-1":

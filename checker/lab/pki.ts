@@ -2,7 +2,7 @@
 // intermediate that signs the leaves, and a second root that nobody trusts. Everything is
 // made fresh for each lab, with dates relative to now and random names.
 import crypto from "node:crypto";
-import { createCertificate, generateKeyPair, type Cert, type KeyPair, type Name } from "./x509.ts";
+import { createCertificate, createCrl, generateKeyPair, type Cert, type Crl, type KeyPair, type Name } from "./x509.ts";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -20,6 +20,8 @@ export interface LeafOptions {
   notBefore?: number;
   notAfter?: number;
   keyType?: "ec" | "rsa";
+  /** keyUsage bits (x509.ts CertOptions.keyUsage): lesson 08's self-signed leaf may also sign certificates. */
+  keyUsage?: number;
 }
 
 export function randomLabel(prefix: string): string {
@@ -39,6 +41,11 @@ export class Pki {
     this.untrustedRoot = this.makeCA({ CN: `Untrusted Root ${this.runId}`, O: "Nobody Trusts Me Ltd" });
   }
 
+  /** A fresh self-signed root CA (trusted by nobody until someone chooses to). */
+  issueRoot(subject: Name): Cert {
+    return this.makeCA(subject);
+  }
+
   private makeCA(subject: Name): Cert {
     const now = Date.now();
     return createCertificate({
@@ -50,18 +57,38 @@ export class Pki {
     });
   }
 
-  /** An intermediate CA under the lab root (lesson 03 wants one whose O is random). */
-  issueIntermediate(subject: Name): Issuer {
+  /**
+   * An intermediate CA, under the lab root unless another issuer is given (lesson 03 wants
+   * one whose O is random; lesson 08 one under an untrusted root, and one that has expired).
+   * Dates are offsets from now in milliseconds.
+   */
+  issueIntermediate(subject: Name, o: { issuer?: Cert; notBefore?: number; notAfter?: number } = {}): Issuer {
     const now = Date.now();
     const cert = createCertificate({
       subject,
       keys: generateKeyPair(),
-      issuer: this.root,
-      notBefore: new Date(now - DAY_MS),
-      notAfter: new Date(now + 1825 * DAY_MS),
+      issuer: o.issuer ?? this.root,
+      notBefore: new Date(now + (o.notBefore ?? -DAY_MS)),
+      notAfter: new Date(now + (o.notAfter ?? 1825 * DAY_MS)),
       isCA: true,
     });
     return { cert, chainAbove: [cert] };
+  }
+
+  /**
+   * A CRL signed by `issuer`, listing `revoked` (certificates it issued), issued an hour ago
+   * and due again in 7 days. Node's `crl` option checks every certificate of the chain, so a
+   * client needs the list of each CA in it: the root's own (revoking nothing) as well.
+   */
+  issueCrl(issuer: Issuer | Cert, revoked: Cert[] = []): Crl {
+    const now = Date.now();
+    const signer = "chainAbove" in issuer ? issuer.cert : issuer;
+    return createCrl({
+      issuer: signer,
+      revoked: revoked.map((c) => ({ serial: c.serial, date: new Date(now - 2 * 60 * 60 * 1000) })),
+      thisUpdate: new Date(now - 60 * 60 * 1000),
+      nextUpdate: new Date(now + 7 * DAY_MS),
+    });
   }
 
   /** A leaf certificate; by default for localhost and 127.0.0.1, valid from a day ago for 90 days. */
@@ -77,6 +104,7 @@ export class Pki {
       notBefore: new Date(now + (o.notBefore ?? -DAY_MS)),
       notAfter: new Date(now + (o.notAfter ?? 90 * DAY_MS)),
       altNames: o.altNames ?? ["localhost", "127.0.0.1"],
+      keyUsage: o.keyUsage,
     });
   }
 }

@@ -131,11 +131,17 @@ export interface CertOptions {
   /** A CA certificate (basicConstraints CA:TRUE, may sign certificates). */
   isCA?: boolean;
   serial?: Buffer;
+  /** keyUsage bits (first byte) instead of the default (CA: keyCertSign + cRLSign; leaf: digitalSignature). */
+  keyUsage?: number;
+  /** The subjectKeyIdentifier to write instead of the key's own (lesson 08's forged intermediate). */
+  subjectKeyId?: Buffer;
 }
 
 export interface Cert {
   pem: string;
   der: Buffer;
+  /** The serial number's bytes, as encoded (what a CRL lists). */
+  serial: Buffer;
   subject: Name;
   keys: KeyPair;
   /** The private key as PKCS#8 PEM, for tls.createServer({ key }). */
@@ -144,12 +150,12 @@ export interface Cert {
 
 export function createCertificate(o: CertOptions): Cert {
   const signer = o.issuer ?? { subject: o.subject, keys: o.keys };
-  const serial = o.serial ?? crypto.randomBytes(16);
+  const serial = Buffer.from(o.serial ?? crypto.randomBytes(16));
   serial[0] &= 0x7f;
   const exts: Buffer[] = [
     extension("2.5.29.19", true, o.isCA ? seq(bool(true)) : seq()),
-    extension("2.5.29.15", true, o.isCA ? bitString(Buffer.from([0x06])) : bitString(Buffer.from([0x80]))),
-    extension("2.5.29.14", false, octets(keyId(o.keys.publicKey))),
+    extension("2.5.29.15", true, bitString(Buffer.from([o.keyUsage ?? (o.isCA ? 0x06 : 0x80)]))),
+    extension("2.5.29.14", false, octets(o.subjectKeyId ?? keyId(o.keys.publicKey))),
     extension("2.5.29.35", false, seq(tlv(0x80, keyId(signer.keys.publicKey)))),
   ];
   if (!o.isCA) exts.push(extension("2.5.29.37", false, seq(oid("1.3.6.1.5.5.7.3.1"), oid("1.3.6.1.5.5.7.3.2"))));
@@ -172,8 +178,57 @@ export function createCertificate(o: CertOptions): Cert {
   return {
     der,
     pem: `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`,
+    serial,
     subject: o.subject,
     keys: o.keys,
     keyPem: o.keys.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
   };
+}
+
+// ---- certificate revocation lists ------------------------------------------------------
+
+export interface CrlOptions {
+  /** The CA that signs the list: the issuer of the certificates it revokes. */
+  issuer: { subject: Name; keys: KeyPair };
+  /** The serial numbers revoked (Cert.serial), each with its revocation date (default: thisUpdate). */
+  revoked: { serial: Buffer; date?: Date }[];
+  thisUpdate: Date;
+  nextUpdate: Date;
+  /** The cRLNumber extension, growing with each list the CA publishes (default 1). */
+  number?: number;
+}
+
+export interface Crl {
+  pem: string;
+  der: Buffer;
+}
+
+/**
+ * An X.509 v2 CRL (RFC 5280 section 5): the issuer's name, thisUpdate, nextUpdate, the
+ * revoked serials (the field is left out when there are none, as the RFC asks), and the
+ * authorityKeyIdentifier and cRLNumber extensions, signed by the issuer's key.
+ */
+export function createCrl(o: CrlOptions): Crl {
+  const sigAlg = signatureAlgorithm(o.issuer.keys.type);
+  const entries = o.revoked.map((r) => seq(unsignedInt(r.serial), time(r.date ?? o.thisUpdate)));
+  const number = o.number ?? 1;
+  const numberBytes: number[] = [];
+  for (let n = number; n > 0 || numberBytes.length === 0; n = Math.floor(n / 256)) numberBytes.unshift(n % 256);
+  const exts = seq(
+    extension("2.5.29.35", false, seq(tlv(0x80, keyId(o.issuer.keys.publicKey)))),
+    extension("2.5.29.20", false, unsignedInt(Buffer.from(numberBytes))),
+  );
+  const tbs = seq(
+    smallInt(1), // v2
+    sigAlg,
+    encodeName(o.issuer.subject),
+    time(o.thisUpdate),
+    time(o.nextUpdate),
+    ...(entries.length ? [seq(...entries)] : []),
+    explicit(0, exts),
+  );
+  const signature = crypto.sign("sha256", tbs, o.issuer.keys.privateKey);
+  const der = seq(tbs, sigAlg, bitString(signature));
+  const b64 = der.toString("base64").replace(/(.{64})/g, "$1\n").trimEnd();
+  return { der, pem: `-----BEGIN X509 CRL-----\n${b64}\n-----END X509 CRL-----\n` };
 }

@@ -1,8 +1,10 @@
-// The live checks of lessons 02, 03, 05 and 06: the learner's own functions, called in the
+// The live checks of lessons 02, 03, 05, 06 and 08: the learner's own functions, called in the
 // sandbox like the offline checks, against the real internet. Each check returns a verdict
 // (judge.ts); the runner (index.ts) settles the doubtful ones and reports.
 import type { CallResult, Sandbox } from "../sandbox/sandbox.ts";
-import { HEALTH_WARN_DAYS, judgeHealth, judgeInspect, judgeStrict, judgeTlsGet, type Verdict } from "./judge.ts";
+import fs from "node:fs";
+import tls from "node:tls";
+import { HEALTH_WARN_DAYS, judgeChain, judgeHealth, judgeInspect, judgeStrict, judgeTlsGet, type Verdict } from "./judge.ts";
 import { EXPECTATIONS, targetText, type Expectation, type LiveTarget } from "./targets.ts";
 
 /** How long one live call may take in the sandbox: real handshakes, far away, on a busy machine. */
@@ -26,7 +28,18 @@ export interface LiveCheck {
   judge(ctx: LiveContext): Promise<Verdict>;
 }
 
-export function liveChecks(lessonId: string, targets: LiveTarget[]): LiveCheck[] {
+/** Node's roots plus the child's extra CAs, one PEM each: the trust lesson 08's inspectChain is handed. */
+export function liveRoots(extraCaFile?: string): string[] {
+  let extra: string[] = [];
+  try {
+    if (extraCaFile) extra = fs.readFileSync(extraCaFile, "utf8").match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
+  } catch {
+    // no extra CAs
+  }
+  return [...tls.rootCertificates, ...extra];
+}
+
+export function liveChecks(lessonId: string, targets: LiveTarget[], extraCaFile?: string): LiveCheck[] {
   const check = (target: LiveTarget, name: string, judge: LiveCheck["judge"]): LiveCheck => {
     const row = EXPECTATIONS[target.key];
     return { name: `live: ${name}`, why: row.why, target, row, judge };
@@ -69,6 +82,16 @@ export function liveChecks(lessonId: string, targets: LiveTarget[]): LiveCheck[]
           );
           return judgeHealth(EXPECTATIONS[t.key], t, list[i], i, r);
         }),
+      );
+    }
+    case "08-chain-of-trust": {
+      const roots = liveRoots(extraCaFile);
+      return targets.map((t) =>
+        check(
+          t,
+          EXPECTATIONS[t.key].must === "reject" ? `inspectChain and firstBrokenLink report on ${labelled(t)}` : `inspectChain walks ${labelled(t)} to a trusted root (no CRL: nothing shows the revocation)`,
+          async (ctx) => judgeChain(EXPECTATIONS[t.key], t, await ctx.call("inspectChain", [t.host, t.port, roots], { timeoutMs: LIVE_CALL_TIMEOUT_MS, then: { fn: "firstBrokenLink", on: "resolve" } })),
+        ),
       );
     }
     default:

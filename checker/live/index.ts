@@ -37,7 +37,7 @@ export function overridesFromEnv(): LiveOverrides {
 /** Starts the probe at once; undefined when the lesson has no live checks. */
 export function startLive(lessonId: string, o: LiveOptions = {}): LiveRun | undefined {
   const targets = lessonTargets(lessonId, o.overrides);
-  const checks = liveChecks(lessonId, targets);
+  const checks = liveChecks(lessonId, targets, o.extraCaFile);
   if (checks.length === 0) return undefined;
   const stop = new AbortController();
   const probing: Promise<ProbeResult> = probe(targets[0], { ...o.probe, signal: stop.signal });

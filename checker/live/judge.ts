@@ -234,6 +234,40 @@ export function describeReference(ref: Reference): string {
   return `cannot reach it (${ref.code})`;
 }
 
+// ---- lesson 08: inspectChain, then firstBrokenLink on its report --------------------------
+
+/** What each lesson-08 target's chain must show: where it ends, and the first broken link's problem. */
+const CHAIN_SHAPE: Partial<Record<string, { ends: string; problems: readonly string[] }>> = {
+  "incomplete-chain": { ends: "missing-intermediate", problems: ["missing-intermediate"] },
+  "untrusted-root": { ends: "unknown-root", problems: ["unknown-root"] },
+  revoked: { ends: "trusted-root", problems: [] },
+};
+
+export function judgeChain(row: Expectation, t: LiveTarget, r: CallResult): Verdict {
+  const where = targetText(t);
+  const u = unwritten(r);
+  if (u) return u;
+  const shape = CHAIN_SHAPE[row.key] ?? { ends: "trusted-root", problems: [] };
+  const expected = `inspectChain("${t.host}", ${t.port}) to report a chain that ends at ${shape.ends === "trusted-root" ? "a trusted root" : `a ${shape.ends.replace("-", " ")}`}`;
+  if (r.status === "rejected") return toConfirm({ expected, got: `it rejected with ${describeError(r.error)}` }, false);
+  if (r.status === "broken") return brokenVerdict(r, expected);
+  if (r.status !== "resolved") return definite({ expected, got: r.status });
+  const v = r.value;
+  if (!isObject(v) || !Array.isArray(v.links) || v.links.length === 0) return definite({ expected: `${expected}: a ChainReport with its links`, got: show(v) });
+  // Today's certificates may also have lapsed: an expired link is then an honest first break.
+  const expiredToo = v.authorizationError === "CERT_HAS_EXPIRED";
+  if (row.must === "reject" && v.authorized === true) return definite({ expected, got: `authorized: true for ${where}`, mistake: "Report socket.authorized as Node set it: this chain does not verify." });
+  if (v.ends !== shape.ends) return toConfirm({ expected, got: `ends: ${show(v.ends)}` }, false);
+  if (!r.then) return definite({ expected: "firstBrokenLink to be called on the report", got: "it was not" });
+  if (r.then.status !== "resolved") return definite({ expected: "firstBrokenLink to return a BrokenLink or null", got: r.then.status === "rejected" ? `it threw ${describeError(r.then.error)}` : r.then.status });
+  const b = r.then.value as { problem?: unknown } | null | undefined;
+  const problem = b && typeof b === "object" ? b.problem : null;
+  const okProblems = [...shape.problems, ...(expiredToo ? ["expired"] : [])];
+  if (okProblems.length === 0 ? problem !== null && problem !== undefined : !okProblems.includes(String(problem)))
+    return toConfirm({ expected: `firstBrokenLink to say ${okProblems.length ? quoted(okProblems) : "null (nothing broken in the chain itself)"}`, got: show(r.then.value) }, false);
+  return PASS;
+}
+
 /** A failure to confirm becomes a failure, or a skip when the live endpoint is not what the table says. */
 export function settle(row: Expectation, t: LiveTarget, v: Verdict, ref: Reference): Verdict {
   if (v.kind !== "fail" || v.definite) return v;

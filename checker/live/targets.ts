@@ -10,6 +10,7 @@ export type LiveKey =
   | "self-signed"
   | "untrusted-root"
   | "incomplete-chain"
+  | "revoked"
   | "tls-v1-0"
   | "tls-v1-1"
   | "tls-v1-2"
@@ -30,6 +31,7 @@ export const LIVE_TARGETS: Record<LiveKey, { host: string; port: number }> = {
   "self-signed": { host: "self-signed.badssl.com", port: 443 },
   "untrusted-root": { host: "untrusted-root.badssl.com", port: 443 },
   "incomplete-chain": { host: "incomplete-chain.badssl.com", port: 443 },
+  revoked: { host: "revoked.badssl.com", port: 443 },
   "tls-v1-0": { host: "tls-v1-0.badssl.com", port: 1010 },
   "tls-v1-1": { host: "tls-v1-1.badssl.com", port: 1011 },
   "tls-v1-2": { host: "tls-v1-2.badssl.com", port: 1012 },
@@ -117,6 +119,17 @@ export const EXPECTATIONS: Record<LiveKey, Expectation> = {
     grades: ["FAIL"],
     why: "Browsers may fetch a missing intermediate for you; Node never does, so a server that forgets it is broken for every Node client.",
   },
+  // Revoked by its CA, but a default Node client checks no revocation: it connects (or, once the
+  // certificate has lapsed as well, says CERT_HAS_EXPIRED). Lesson 08 walks its chain only.
+  revoked: {
+    key: "revoked",
+    label: "a revoked certificate",
+    must: "connect",
+    codes: [],
+    versions: MODERN,
+    grades: ["PASS", "WARN"],
+    why: "A revoked certificate still verifies: without the CA's revocation list a client cannot tell, and Node checks none unless given CRLs.",
+  },
   "tls-v1-0": {
     key: "tls-v1-0",
     label: "a TLS 1.0 server",
@@ -198,6 +211,7 @@ export const LESSON_TARGETS: Record<string, readonly LiveKey[]> = {
   "03-inspect-cert": ["example.com", "wikipedia.org"],
   "05-reject-bad-certs": ["expired", "wrong-host", "self-signed", "untrusted-root", "incomplete-chain", "tls-v1-0", "tls-v1-1", "tls-v1-2", "sha256"],
   "06-tls-health": ["expired", "wrong-host", "self-signed", "untrusted-root", "incomplete-chain", "tls-v1-0", "tls-v1-1", "tls-v1-2", "sha256", "example.com", "wikipedia.org"],
+  "08-chain-of-trust": ["incomplete-chain", "untrusted-root", "revoked"],
 };
 
 export function hasLiveChecks(lessonId: string): boolean {
