@@ -38,6 +38,7 @@ export function brokenLinkCheck(c: ChainCase): Check {
     hint: "Walk from the leaf (link 0) up through signedBy: check the link's dates, then its signer; \"missing\" is a missing intermediate, \"self\" ends the walk (trusted, unknown-root, or self-signed at link 0).",
     async run(ctx) {
       const r = await inspectCall(ctx, c);
+      failIfUnwritten(r); // inspectChain is still the stub: one line for all of these
       if (r.status !== "resolved") fail({ expected: `inspectChain to resolve first, then firstBrokenLink to say ${describe(c.broken)}`, got: "inspectChain did not resolve (see its check above)" });
       let reportWrong = false;
       try {

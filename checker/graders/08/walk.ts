@@ -1,7 +1,7 @@
 // Lesson 08: the learner's inspectChain against each of this grading's chains. Inspecting is
 // not trusting: the function may look at a chain Node refused (verification off, in that one
 // function), so it must report Node's verdict truthfully and send nothing over the connection.
-import { expectResolved, fail, show, type Check, type CheckContext } from "../../checks/check.ts";
+import { expectResolved, fail, failIfUnwritten, show, type Check, type CheckContext } from "../../checks/check.ts";
 import { describeError, type CallResult } from "../../sandbox/sandbox.ts";
 import type { ChainCase, ExpectedLink, SignedBy } from "./chains.ts";
 
@@ -115,6 +115,7 @@ export function walkCheck(c: ChainCase): Check {
     hint: c.hint,
     async run(ctx) {
       const r = await inspectCall(ctx, c);
+      failIfUnwritten(r); // the stub: say only that
       if (r.status === "rejected" && c.error)
         fail({
           expected: "inspectChain to resolve with a report of this chain (Node refuses it, with " + c.error + ")",
