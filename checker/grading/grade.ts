@@ -11,7 +11,7 @@ import { LearnerSyntaxError } from "../sandbox/bundle.ts";
 import { describeProblem, LearnerLoadError, Sandbox, type SandboxOptions } from "../sandbox/sandbox.ts";
 import { typeCheck, type TypeCheck } from "../sandbox/typecheck.ts";
 import { CannotGrade, formatFailure, type CodeGrader, type FileGrader, type GraderEnv } from "../checks/check.ts";
-import { runChecks } from "./run-checks.ts";
+import { runChecks, type TraceMode } from "./run-checks.ts";
 import { loadGrader } from "../graders/index.ts";
 import type { LiveOverrides } from "../live/targets.ts";
 
@@ -32,6 +32,8 @@ export interface GradeOptions {
   /** Tests only: stand-ins for the live targets ({ expired: "localhost:8445", ... }); the product never sets it. */
   liveTargets?: LiveOverrides;
   sandbox?: Partial<SandboxOptions>;
+  /** Which tests carry the trace of their connections: "failing" by default (see TraceMode). */
+  trace?: TraceMode;
 }
 
 /** The lesson's pristine stub (stubs/ mirrors lessons/): what --reset restores and check-solutions grades. */
@@ -103,7 +105,7 @@ async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: Gr
     const env: GraderEnv = { lab, scope, certDir: o.certDir ?? path.join(o.root ?? WORKBOOK_ROOT, "certs"), solution: Boolean(o.solution), workDir };
     const checks = await grader.checks(env);
     if (Object.keys(scope.hosts).length) await sandbox!.setHosts(scope.hosts);
-    let tests = await runChecks(checks, lab, sandbox!, scope);
+    let tests = await runChecks(checks, lab, sandbox!, scope, { trace: o.trace });
     tests.push(await cleanupCheck(sandbox!));
     tests.push(typeCheckResult(await typed, file));
     // A stub "keeps verification on" and "leaves nothing behind" only because it does

@@ -7,6 +7,15 @@
 // A skip is neither a pass nor a failure: overallStatus and countPassed leave skipped
 // tests out, so a lesson whose other checks all pass is "pass". A lesson's own status is
 // never "skip".
+//
+// A second extension: a test may carry `trace`, the connections its check's calls made, as
+// the lab recorded them (ConnectionTrace, checker/lab/trace.ts: the ClientHello as received,
+// what the lab answered, how the connection ended, application bytes each way; for lesson
+// 04's relay, the first bytes on the wire). It is there for a failing check that made any,
+// and for every check with `npm run lesson N -- --trace`; class grading (npm run grade,
+// Gradescope) leaves it out, so results.json files keep their size. Readers of v3 ignore it.
+import type { ConnectionTrace } from "../lab/trace.ts";
+
 export type LessonStatus = "pass" | "fail" | "error";
 export type TestStatus = LessonStatus | "skip";
 
@@ -17,6 +26,8 @@ export interface TestResult {
   message?: string;
   /** What the learner's code printed during this check (truncated). */
   output?: string;
+  /** The connections this check's calls made, as the lab saw them (see the header). */
+  trace?: ConnectionTrace[];
 }
 
 export interface LessonResult {
