@@ -63,6 +63,8 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** The "silent" endpoint holds a connection this long at most (a learner's timeout is a few seconds). */
 const SILENT_HOLD_MS = 30_000;
 const BODY_DELAY_MS = 10;
+/** Connection records (see trace.ts) are always kept; TLS_WORKBOOK_TRACE=off turns them off, for `npm run bench -- --trace-cost` only. */
+const RECORDING = process.env.TLS_WORKBOOK_TRACE !== "off";
 /** Where a "refused" port is picked: below the ports systems hand out for listen(0). */
 const QUIET_PORTS = { low: 20000, high: 32000 };
 
@@ -284,7 +286,7 @@ export class Lab {
   private newRecord(name: string, raw: net.Socket): TraceRecord | undefined {
     const clientPort = raw.remotePort;
     const serverPort = raw.localPort;
-    if (this.closed || !clientPort || !serverPort) return undefined;
+    if (this.closed || !RECORDING || !clientPort || !serverPort) return undefined;
     const rec: TraceRecord = {
       endpoint: name.replace(/@[^@]*$/, ""),
       server: `${LAB_HOST}:${serverPort}`,
