@@ -226,7 +226,9 @@ export class Lab {
     // A verifying client hanging up is the point of most endpoints: only recorded.
     tlsServer.on("tlsClientError", (err: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
       const rec = this.recordOf(socket);
-      if (rec) this.ended(rec, endFromTlsError(err));
+      // Bytes that were never TLS (an HTTP request, say): the lab's TLS server gives up on them.
+      if (rec?.notTls) this.ended(rec, { by: "lab", kind: "no-tls", duringHandshake: true, detail: err.code ?? err.message });
+      else if (rec) this.ended(rec, endFromTlsError(err));
     });
     const versions = { min: nodeVersion(cfg.minVersion ?? "TLSv1.2")!, max: nodeVersion(cfg.maxVersion ?? "TLSv1.3")! };
     let certs: CertSummary[] | undefined;

@@ -75,7 +75,8 @@ function endLabel(e: TraceEnd, t: ConnectionTrace): string {
     case "timeout":
       return `the lab gave up waiting${when} (timeout)`;
     case "no-tls":
-      return e.by === "lab" ? `the lab answered in cleartext: ${e.detail ?? "not TLS"}` : "your client closed without sending anything";
+      if (e.by === "client") return "your client closed without sending anything";
+      return e.detail?.startsWith("HTTP/") ? `the lab answered in cleartext: ${e.detail}` : `the lab hung up: that was not TLS${e.detail ? ` (${e.detail})` : ""}`;
     default:
       return `${who} hit an error${when}: ${e.detail ?? "unknown"}${t.clientError ? ` (your client's error: ${t.clientError})` : ""}`;
   }
