@@ -1,5 +1,6 @@
 // --trace: the lab's record of each connection (the ClientHello as received, its answer, how it
 // ended, bytes each way), found again for the check whose calls made it, and drawn.
+import { execFile, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
@@ -60,6 +61,11 @@ function connect(name: string, opts: tls.ConnectionOptions = {}, after?: (s: tls
       resolve({ port, error, trace: lab.traceFor(conns)[0] });
     });
   });
+}
+
+/** Every client port that may have connected to `serverPort` (the lab keeps records by port pair). */
+function portsOf(serverPort: number): { localPort: number; remotePort: number }[] {
+  return Array.from({ length: 65535 - 1024 }, (_, i) => ({ localPort: 1024 + i, remotePort: serverPort }));
 }
 
 describe("the ClientHello parser", () => {
@@ -149,6 +155,28 @@ describe("the lab's record of a connection", () => {
     const conns = [{ localPort: port, remotePort: e.port }];
     await lab.traceSettled(conns, 1000);
     expect(lab.traceFor(conns)[0]?.end).toMatchObject({ by: "client", kind: "alert", alert: { number: n, name } });
+  });
+
+  // OpenSSL's own client verifies inside the handshake and says why it stops, as browsers do.
+  const openssl = spawnSync("openssl", ["version"]).status === 0;
+  it.skipIf(!openssl).each([
+    ["untrusted-root", 48, "unknown_ca"],
+    ["self-signed", 48, "unknown_ca"],
+    ["expired", 45, "certificate_expired"],
+  ])("openssl s_client refusing %s: its alert %i %s", async (name, n, alertName) => {
+    const e = lab.endpoint(name);
+    const before = new Set(lab.traceFor(portsOf(e.port)).map((t) => t.client));
+    await new Promise((resolve) => {
+      const c = execFile("openssl", ["s_client", "-connect", `127.0.0.1:${e.port}`, "-servername", "localhost", "-CAfile", lab.caFile, "-verify_return_error"], { timeout: 5000 }, resolve);
+      c.stdin!.end();
+    });
+    const conns = portsOf(e.port).filter((c) => !before.has(`127.0.0.1:${c.localPort}`));
+    await lab.traceSettled(conns, 1000);
+    const [t] = lab.traceFor(conns);
+    expect(t.hello?.sni).toBe("localhost");
+    expect(t.answer?.certs?.length).toBeGreaterThan(0);
+    expect(t.end).toMatchObject({ by: "client", kind: "alert", alert: { number: n, name: alertName } });
+    expect(renderTrace(t).join("\n")).toContain(`alert ${n} ${alertName}`);
   });
 
   it("reads the alert out of OpenSSL 3.0 and 3.5 wordings alike", () => {
