@@ -13,6 +13,7 @@ import { runChecks } from "../checker/grading/run-checks.ts";
 import { Lab } from "../checker/lab/lab.ts";
 import { endFromTlsError, MAX_PER_ENDPOINT, MAX_SHARED, parseClientHello, TraceLog, type ConnectionTrace, type TraceRecord } from "../checker/lab/trace.ts";
 import { renderTrace, TRACE_WIDTH } from "../checker/report/trace.ts";
+import { parseChildMessage } from "../checker/sandbox/messages.ts";
 import { Sandbox } from "../checker/sandbox/sandbox.ts";
 
 let lab: Lab;
@@ -278,12 +279,29 @@ export function hit(port: number, times: number): Promise<number> {
     expect(all[0].trace?.map((t) => t.endpoint)).toEqual(Array(5).fill("good"));
     expect(all[1].trace?.map((t) => t.endpoint)).toEqual(Array(5).fill("expired"));
     expect(new Set(all.flatMap((t) => t.trace!.map((x) => x.client))).size).toBe(10);
+    // The harness saw each socket's error from its end, without a listener of its own.
+    expect(all[1].trace!.every((t) => t.clientError === "CERT_HAS_EXPIRED")).toBe(true);
+    expect(all[0].trace!.every((t) => t.clientError === undefined)).toBe(true);
     const failing = await runChecks(checks, lab, sandbox);
     expect(failing[0].trace).toBeUndefined();
     expect(failing[1].trace?.length).toBe(5);
     const none = await runChecks(checks, lab, sandbox, undefined, { trace: "none" });
     expect(none.every((t) => t.trace === undefined)).toBe(true);
   });
+});
+
+it("the child's report of its connections is bounded and checked like every IPC message", () => {
+  const hostile = [
+    ...Array.from({ length: 500 }, (_, i) => ({ localPort: 1024 + i, remotePort: 443, error: "x".repeat(10_000) })),
+  ];
+  const bad = [{ localPort: 0, remotePort: 443 }, { localPort: 70000, remotePort: 1 }, { localPort: "1", remotePort: 2 }, null, 7];
+  const msg = parseChildMessage({ type: "result", id: 1, status: "resolved", value: 1, output: "", tls: [], connections: [...bad, ...hostile] });
+  expect(msg?.type).toBe("result");
+  const conns = msg?.type === "result" ? msg.result.connections : [];
+  expect(conns.length).toBeLessThanOrEqual(32);
+  expect(conns.every((c) => c.localPort >= 1024 && c.remotePort === 443 && c.error!.length < 300)).toBe(true);
+  const none = parseChildMessage({ type: "result", id: 2, status: "resolved", value: 1, output: "", tls: [], connections: "nope" });
+  expect(none?.type === "result" && none.result.connections).toEqual([]);
 });
 
 describe("drawing", () => {

@@ -4,8 +4,12 @@ import type { Lesson } from "../manifest.ts";
 import { countPassed, skipSummary, type LessonResult } from "./results.ts";
 import { renderTraces } from "./trace.ts";
 
-/** Connections shown under a failing check without --trace (all of them with it, after the verdict). */
-const INLINE_TRACES = 2;
+/**
+ * Without --trace, a failing check shows one connection of its own (the first not already
+ * drawn under an earlier check), and only the first few failing checks do: the report stays
+ * short when many fail the same way. --trace draws them all, after the verdict.
+ */
+const INLINE_CHECKS = 4;
 
 /** Colours only on a terminal, and never with NO_COLOR set (picocolors alone would colour CI logs). */
 export function colors(stream: NodeJS.WriteStream = process.stdout) {
@@ -35,6 +39,9 @@ export function renderResult(lesson: Lesson, file: string, r: LessonResult, c = 
   const counts = new Map<string, number>();
   for (const t of failing) if (t.message && !t.output) counts.set(t.message, (counts.get(t.message) ?? 0) + 1);
   const shared = new Set([...counts].filter(([, n]) => n >= 3).map(([m]) => m));
+  const inlineDrawn = new Set<string>();
+  let inlineChecks = 0;
+  let tracesLeft = 0;
   for (const t of r.tests) {
     if (t.status === "pass") {
       out.push(`${c.green("✔")} ${t.name}`);
@@ -49,8 +56,17 @@ export function renderResult(lesson: Lesson, file: string, r: LessonResult, c = 
     if (t.message && shared.has(t.message)) continue;
     if (t.message) out.push(c.dim(indent(t.message, "    ")).replace(/why it matters:/, c.yellow("why it matters:")));
     if (t.output) out.push(indent(`your code printed:\n${indent(t.output.trimEnd(), "| ")}`, "    "));
-    if (t.trace?.length && !o.trace) out.push(indent(`what happened on the wire:\n${renderTraces(t.trace, INLINE_TRACES).join("\n")}`, "    "));
+    if (t.trace?.length && !o.trace) {
+      const fresh = t.trace.find((x) => !inlineDrawn.has(`${x.client}>${x.server}`));
+      if (fresh && inlineChecks < INLINE_CHECKS) {
+        inlineChecks++;
+        inlineDrawn.add(`${fresh.client}>${fresh.server}`);
+        const more = t.trace.length - 1;
+        out.push(indent(`what happened on the wire:\n${renderTraces([fresh]).join("\n")}${more ? `\n(${more} more connection${more === 1 ? "" : "s"} of this check: --trace draws them)` : ""}`, "    "));
+      } else if (fresh) tracesLeft++;
+    }
   }
+  if (tracesLeft) out.push(c.dim(`(${tracesLeft} more failing check${tracesLeft === 1 ? "" : "s"} made connections: npm run lesson N -- --trace draws them)`.replace("lesson N", `lesson ${lesson.number}`)));
   for (const m of shared) out.push("", `${counts.get(m)} of the checks above fail the same way:`, c.dim(indent(m, "    ")).replace(/why it matters:/, c.yellow("why it matters:")));
   const { passed, total } = countPassed(r);
   const skipped = skipSummary(r);
