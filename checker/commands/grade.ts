@@ -121,7 +121,7 @@ export async function recheckLessons(
       }
       try {
         if (lesson.kind === "code") lab ??= await Lab.start();
-        results.set(lesson.id, await gradeLesson(lesson, { root: o.root, lab }));
+        results.set(lesson.id, await gradeLesson(lesson, { root: o.root, lab, trace: "none" })); // quiet: no trace is shown
       } catch (err) {
         results.set(lesson.id, errorResult(lesson.id, `could not be re-checked: ${(err as Error)?.message ?? err}`));
       }
