@@ -85,7 +85,7 @@ it.each([
 it("--help lists every option", async () => {
   const r = await lesson("--help");
   expect(r.exitCode).toBe(0);
-  for (const o of ["--watch", "--manual", "--hint", "--check", "--compare", "--solution", "--force", "--reset", "--grade-solution", "--file", "--live", "--json"]) expect(r.stdout).toContain(o);
+  for (const o of ["--watch", "--manual", "--hint", "--check", "--compare", "--solution", "--force", "--reset", "--grade-solution", "--file", "--live", "--json", "--trace"]) expect(r.stdout).toContain(o);
 });
 
 it("a lesson is available exactly when its grader file exists", () => {
@@ -162,4 +162,33 @@ it("--hint shows the hints one more at a time and records the count", async () =
   expect(second.stdout).toMatch(/Hint 1 of 3[\s\S]*Hint 2 of 3/);
   const progress = JSON.parse(fs.readFileSync(path.join(stateDir, ".progress.json"), "utf8"));
   expect(progress.lessons["02-verified-client"].hintsSeen).toBe(2);
+});
+
+it("--trace draws each connection after the verdict, in 80 columns; --json carries it in each test's trace", async () => {
+  const r = await lesson("5", "--grade-solution", "--trace");
+  expect(r.exitCode).toBe(0);
+  const [verdict, traces] = r.stdout.split("Connections your code made, check by check (--trace):");
+  expect(verdict).toMatch(/All \d+ checks pass/);
+  expect(traces).toMatch(/ClientHello: SNI localhost/);
+  expect(traces).toMatch(/alert 70 protocol_version/);
+  expect(traces).toMatch(/Certificate: CN=expired-.*\n.*EXPIRED/);
+  // The diagrams fit 80 columns (check names are as long as they are in the verdict too).
+  for (const line of traces.split("\n").filter((l) => !/^[✔✘]/.test(l))) expect([...line].length).toBeLessThanOrEqual(80);
+  const j = await lesson("5", "--grade-solution", "--json", "--trace");
+  const result = JSON.parse(j.stdout);
+  const expired = result.tests.find((t: { name: string }) => t.name.includes("(expired)"));
+  expect(expired.trace.some((t: { endpoint: string; end?: { by: string } }) => t.endpoint === "expired" && t.end?.by === "client")).toBe(true);
+  // Without --trace a passing check carries none.
+  const plain = JSON.parse((await lesson("5", "--grade-solution", "--json")).stdout);
+  expect(plain.tests.some((t: { trace?: unknown }) => t.trace)).toBe(false);
+});
+
+it("a failing network check shows its own connection without --trace", async () => {
+  const file = tempFile(
+    fs.readFileSync(path.join(WORKBOOK_ROOT, "solutions/02-verified-client/exercise.ts"), "utf8").replace("servername: host }", "servername: host, rejectUnauthorized: false }"),
+  );
+  const r = await lesson("2", "--file", file);
+  expect(r.exitCode).toBe(1);
+  expect(r.stdout).toMatch(/what happened on the wire:/);
+  expect(r.stdout).not.toMatch(/check by check \(--trace\)/);
 });

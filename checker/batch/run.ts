@@ -222,7 +222,7 @@ async function pool<T, R>(items: readonly T[], limit: number, f: (item: T) => Pr
 
 /** One lesson, never throwing, never outliving the submission's deadline by more than the grace. */
 async function gradeOne(lesson: Lesson, root: string, sandbox: Partial<SandboxOptions>, lab: Lab, signal: AbortSignal): Promise<LessonResult> {
-  const grading = gradeLesson(lesson, { root, certDir: path.join(root, "certs"), lab, sandbox }).catch((err: unknown) =>
+  const grading = gradeLesson(lesson, { root, certDir: path.join(root, "certs"), lab, sandbox, trace: "none" }).catch((err: unknown) =>
     errorResult(lesson.id, `the grader itself failed on this lesson (please report it): ${(err as Error)?.message ?? String(err)}`),
   );
   let abandon: NodeJS.Timeout | undefined;

@@ -1,6 +1,7 @@
 // What a grader is made of: named checks, each proving one behaviour by running the
 // learner's code, and failing with what was expected, what came back and why it matters.
 import type { Endpoint, Lab, LabScope } from "../lab/lab.ts";
+import type { ConnectionTrace } from "../lab/trace.ts";
 import type { TestResult } from "../report/results.ts";
 import { describeError, STUB_ERROR, type Broken, type CallResult, type Handle, type Sandbox, type Settled } from "../sandbox/sandbox.ts";
 
@@ -34,6 +35,8 @@ export interface CheckContext {
   call(fn: string, args?: unknown[], o?: Parameters<Sandbox["call"]>[2]): Promise<CallResult>;
   /** A call several checks share: made once, by whichever check asks first. */
   shared(key: string, make: () => Promise<CallResult>): Promise<CallResult>;
+  /** Adds a connection the grader watched itself (lesson 04's relay) to this check's trace. */
+  trace?(t: ConnectionTrace): void;
 }
 
 export interface Check {

@@ -233,6 +233,7 @@ async function main(argv: string[]): Promise<number> {
       "only-batch": { type: "boolean" },
       "isolation-rounds": { type: "string", default: "0" },
       node: { type: "string", default: "current" },
+      "trace-cost": { type: "boolean" },
     },
   });
   const runs = Number(values.runs);
@@ -241,6 +242,13 @@ async function main(argv: string[]): Promise<number> {
   const sample = Number(values["baseline-sample"]);
   if (!Number.isInteger(students) || students < 1) throw new Error("--students takes a whole number of at least 1");
   if (!Number.isInteger(sample) || sample < 1) throw new Error("--baseline-sample takes a whole number of at least 1");
+  if (values["trace-cost"]) {
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    const t = await benchTraceCost(runs, env);
+    process.stdout.write(values.json ? JSON.stringify({ trace: t }) + "\n" : formatTraceCost(t));
+    return 0;
+  }
   if (values["only-batch"]) {
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
@@ -271,6 +279,41 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const RUN = path.join("checker", "run.mjs");
+
+interface TraceCost {
+  runs: number;
+  lessons: { lesson: number; offMs: number; onMs: number; traceMs: number; ratio: number; traceRatio: number }[];
+}
+
+/**
+ * --trace-cost: a one-shot verdict (lesson N --grade-solution --json) with the lab's connection
+ * records off (TLS_WORKBOOK_TRACE=off), on (the default) and on with --trace (every check's
+ * trace kept and printed), interleaved; medians and ratios. The budget: on/off ≤ 1.10.
+ */
+async function benchTraceCost(runs: number, env: NodeJS.ProcessEnv): Promise<TraceCost> {
+  const lessons: TraceCost["lessons"] = [];
+  for (const lesson of [2, 5]) {
+    const args = [RUN, "lesson", String(lesson), "--grade-solution", "--json"];
+    const off: number[] = [];
+    const on: number[] = [];
+    const traced: number[] = [];
+    await timeRun(process.execPath, args, env); // the bundle and the compile cache, once
+    for (let i = 0; i < runs; i++) {
+      off.push(await timeRun(process.execPath, args, { ...env, TLS_WORKBOOK_TRACE: "off" }));
+      on.push(await timeRun(process.execPath, args, env));
+      traced.push(await timeRun(process.execPath, [...args, "--trace"], env));
+    }
+    const [o, n, t] = [median(off), median(on), median(traced)];
+    lessons.push({ lesson, offMs: Math.round(o), onMs: Math.round(n), traceMs: Math.round(t), ratio: Number((n / o).toFixed(3)), traceRatio: Number((t / o).toFixed(3)) });
+  }
+  return { runs, lessons };
+}
+
+function formatTraceCost(t: TraceCost): string {
+  const lines = [`connection records, one-shot verdict (lesson N --grade-solution --json), medians of ${t.runs} interleaved runs:`];
+  for (const l of t.lessons) lines.push(`  lesson ${String(l.lesson).padStart(2, "0")}: records off ${l.offMs} ms, on ${l.onMs} ms (${l.ratio}×), on with --trace ${l.traceMs} ms (${l.traceRatio}×)`);
+  return lines.join("\n") + "\n";
+}
 
 /** What a Node needs to run the workbook's TypeScript: nothing where it strips types itself, tsx elsewhere. */
 function loaderArgs(node: NodeBuild): string[] {

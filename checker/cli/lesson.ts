@@ -11,7 +11,7 @@ import { runCli, UsageError } from "./common.ts";
 
 const USAGE =
   `usage: npm run lesson [<1-8 | slug>] [-- --watch [--manual] | --hint | --compare | --solution [--force] | --reset [--force] | --grade-solution] ` +
-  `[--check TEXT|N] [--file PATH] [--live] [--json]`;
+  `[--check TEXT|N] [--file PATH] [--live] [--json] [--trace]`;
 
 const HELP = `${USAGE}
 
@@ -30,15 +30,17 @@ const HELP = `${USAGE}
   --grade-solution  grade the reference solution instead of your file
   --file PATH       use another file in place of yours (grading, --watch, --solution)
   --live            add live checks against real sites (lessons 02, 03, 05, 06, 08); skipped offline
-  --json            print one results.json (v3) object instead of the report`;
+  --json            print one results.json (v3) object instead of the report
+  --trace           after the verdict, each connection your code made as the lab saw it (ClientHello,
+                    answer, certificates, how it ended, bytes each way); with --json, in each test's "trace"`;
 
 const ACTIONS = ["watch", "hint", "compare", "solution", "reset", "grade-solution"] as const;
 type ActionFlag = (typeof ACTIONS)[number];
 
 /** Which options go with which action ("grade" is no action flag at all). */
 const ALLOWED: Record<ActionFlag | "grade", readonly string[]> = {
-  grade: ["file", "live", "json", "check"],
-  "grade-solution": ["live", "json", "check"],
+  grade: ["file", "live", "json", "check", "trace"],
+  "grade-solution": ["live", "json", "check", "trace"],
   watch: ["file", "live", "manual", "check"],
   hint: ["file"],
   compare: ["file"],
@@ -60,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
       force: { type: "boolean" },
       live: { type: "boolean" },
       json: { type: "boolean" },
+      trace: { type: "boolean" },
       file: { type: "string" },
       check: { type: "string" },
       compare: { type: "boolean" },
@@ -129,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
       case "watch":
         return await watch(lesson, { file: values.file, manual: values.manual, live: values.live, check: values.check });
       default: {
-        const { code } = await gradeAndReport(lesson, { file: values.file, gradeSolution: values["grade-solution"], json: values.json, live: values.live, interactive, check: values.check });
+        const { code } = await gradeAndReport(lesson, { file: values.file, gradeSolution: values["grade-solution"], json: values.json, trace: values.trace, live: values.live, interactive, check: values.check });
         return code;
       }
     }

@@ -29,6 +29,8 @@ export interface GradeRun extends Place {
   /** Grade the reference solution. */
   gradeSolution?: boolean;
   json?: boolean;
+  /** Every check's connections as the lab saw them: diagrams after the verdict, `trace` in --json. */
+  trace?: boolean;
   /** Add the live checks against real sites. */
   live?: boolean;
   /** Ask the quiz's open questions first (only where a person can answer). */
@@ -78,7 +80,7 @@ export async function gradeAndReport(lesson: Lesson, o: GradeRun = {}): Promise<
       out.write("\nStopped: your answers so far are saved.\n\n");
     }
   }
-  const result = await gradeLesson(lesson, { file, solution: o.gradeSolution, live: o.live, root: o.root, lab: o.lab, sandbox: o.sandbox, check: o.check });
+  const result = await gradeLesson(lesson, { file, solution: o.gradeSolution, live: o.live, root: o.root, lab: o.lab, sandbox: o.sandbox, check: o.check, ...(o.trace ? { trace: "all" as const } : {}) });
   let progress: Progress | undefined;
   let finishing = false;
   if (recorded) {
@@ -90,7 +92,7 @@ export async function gradeAndReport(lesson: Lesson, o: GradeRun = {}): Promise<
     finishing = !before && progress.allPassed() && !progress.finishedAt;
   }
   if (o.json) out.write(JSON.stringify(result, null, 2) + "\n");
-  else out.write(renderResult(lesson, shown(file), result, colors(out as NodeJS.WriteStream), { ownFile, hintKey: o.hintKey }));
+  else out.write(renderResult(lesson, shown(file), result, colors(out as NodeJS.WriteStream), { ownFile, hintKey: o.hintKey, trace: o.trace }));
   // The grading that makes every lesson pass: re-check them all, so "finished" is true today.
   if (finishing && progress && !o.json) await confirmAllPassed(lesson, progress, o);
   return { code: exitCode(result), result };
@@ -123,7 +125,7 @@ export async function recheckLessons(
       }
       try {
         if (lesson.kind === "code") lab ??= await Lab.start();
-        results.set(lesson.id, await gradeLesson(lesson, { root: o.root, lab }));
+        results.set(lesson.id, await gradeLesson(lesson, { root: o.root, lab, trace: "none" })); // quiet: no trace is shown
       } catch (err) {
         results.set(lesson.id, errorResult(lesson.id, `could not be re-checked: ${(err as Error)?.message ?? err}`));
       }

@@ -11,7 +11,7 @@ import { LearnerSyntaxError } from "../sandbox/bundle.ts";
 import { describeProblem, LearnerLoadError, Sandbox, type SandboxOptions } from "../sandbox/sandbox.ts";
 import { typeCheck, type TypeCheck } from "../sandbox/typecheck.ts";
 import { CannotGrade, formatFailure, type CodeGrader, type FileGrader, type GraderEnv } from "../checks/check.ts";
-import { runChecks } from "./run-checks.ts";
+import { runChecks, type TraceMode } from "./run-checks.ts";
 import { CLEANUP_HINT, TYPE_CHECK_HINT } from "../checks/hints.ts";
 import { loadGrader } from "../graders/index.ts";
 import type { LiveOverrides } from "../live/targets.ts";
@@ -35,6 +35,8 @@ export interface GradeOptions {
   sandbox?: Partial<SandboxOptions>;
   /** --check: run only the checks whose name contains this text (any case), or the one with this 1-based number. */
   check?: string;
+  /** Which tests carry the trace of their connections: "failing" by default (see TraceMode). */
+  trace?: TraceMode;
 }
 
 /** --check matched no check: the message (one line) says how to see their names. */
@@ -150,7 +152,7 @@ async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: Gr
     if (Object.keys(scope.hosts).length) await sandbox!.setHosts(scope.hosts);
     // Calls shared between checks (ctx.shared) are made by whichever picked check asks first.
     const wanted = (i: number) => !picked || picked.has(i);
-    const ran = await runChecks(checks.filter((_c, i) => wanted(i)), lab, sandbox!, scope);
+    const ran = await runChecks(checks.filter((_c, i) => wanted(i)), lab, sandbox!, scope, { trace: o.trace });
     // Checks not picked are placeholders here, left out of the result at the end.
     const notRun = (name: string): TestResult => ({ name, status: "skip" });
     let tests = checks.map((c, i) => (wanted(i) ? ran.shift()! : notRun(c.name)));

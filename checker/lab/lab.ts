@@ -9,6 +9,7 @@ import tls from "node:tls";
 import { ENDPOINTS, type EndpointKind, type EndpointSpec } from "./endpoints.ts";
 import { DAY_MS, Pki, randomLabel } from "./pki.ts";
 import type { Cert, Crl } from "./x509.ts";
+import { answeredVersion, endFromTlsError, hex, helloBytesWanted, looksLikeTls, MAX_HELLO_BYTES, nodeVersion, parseClientHello, snapshot, summarizeChain, TraceLog, type CertSummary, type ClientConnection, type ConnectionTrace, type TraceEnd, type TraceRecord } from "./trace.ts";
 
 export const LAB_HOST = "127.0.0.1";
 
@@ -62,6 +63,8 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** The "silent" endpoint holds a connection this long at most (a learner's timeout is a few seconds). */
 const SILENT_HOLD_MS = 30_000;
 const BODY_DELAY_MS = 10;
+/** Connection records (see trace.ts) are always kept; TLS_WORKBOOK_TRACE=off turns them off, for `npm run bench -- --trace-cost` only. */
+const RECORDING = process.env.TLS_WORKBOOK_TRACE !== "off";
 /** Where a "refused" port is picked: below the ports systems hand out for listen(0). */
 const QUIET_PORTS = { low: 20000, high: 32000 };
 
@@ -95,6 +98,9 @@ export class Lab {
   private readonly sockets = new Map<string, Set<net.Socket>>();
   private readonly ownsDir: boolean;
   private closed = false;
+  /** Every connection to a TLS or raw endpoint, bounded (see TraceLog); read with traceFor(). */
+  readonly traces = new TraceLog();
+  private readonly liveTrace = new WeakMap<net.Socket, TraceRecord>();
 
   private constructor(dir: string | undefined) {
     this.ownsDir = !dir;
@@ -221,7 +227,7 @@ export class Lab {
   async addTls(name: string, cfg: TlsConfig, o: { port?: number; expect?: string } = {}): Promise<Endpoint> {
     this.claim(name);
     const [leaf] = cfg.chain;
-    const server = tls.createServer({
+    const tlsServer = tls.createServer({
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
       // A client may half-close after its request (socket.end(request)): the reply still comes,
       // as from real servers; serveHttp ends our side once it has answered.
@@ -232,15 +238,124 @@ export class Lab {
       maxVersion: cfg.maxVersion ?? "TLSv1.3",
       ...(cfg.ciphers ? { ciphers: cfg.ciphers } : {}),
     });
-    server.on("connection", (raw) => this.track(name, raw)); // the TCP socket, so close() also ends half-done handshakes
-    server.on("secureConnection", (socket) => {
-      this.serveHttp(name, socket);
+    tlsServer.on("secureConnection", (socket) => {
+      socket.allowHalfOpen = true;
+      const rec = this.recordOf(socket);
+      if (rec) rec.answer = { ...rec.answer, version: nodeVersion(socket.getProtocol()), cipher: socket.getCipher()?.standardName };
+      this.serveHttp(name, socket, rec);
     });
-    server.on("tlsClientError", () => {}); // a verifying client hanging up is the point of most endpoints
+    // A verifying client hanging up is the point of most endpoints: only recorded.
+    tlsServer.on("tlsClientError", (err: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
+      const rec = this.recordOf(socket);
+      // Bytes that were never TLS (an HTTP request, say): the lab's TLS server gives up on them.
+      if (rec?.notTls) this.ended(rec, { by: "lab", kind: "no-tls", duringHandshake: true, detail: err.code ?? err.message });
+      else if (rec) this.ended(rec, endFromTlsError(err));
+    });
+    const versions = { min: nodeVersion(cfg.minVersion ?? "TLSv1.2")!, max: nodeVersion(cfg.maxVersion ?? "TLSv1.3")! };
+    let certs: CertSummary[] | undefined;
+    // The TCP socket is the lab's first (so close() also ends half-done handshakes): the first
+    // record, the ClientHello, is read and parsed, put back, and the socket handed to the TLS
+    // server, which reads it as if it had come straight from the client.
+    // Not half-open until the handshake is done: a client that hangs up mid-handshake (a
+    // verifying client that refused the certificate) is seen at once, not at the timeout.
+    const server = net.createServer((raw) => {
+      this.track(name, raw);
+      const rec = this.newRecord(name, raw);
+      if (!rec) return void tlsServer.emit("connection", raw);
+      let seen: Buffer = Buffer.alloc(0);
+      const onEnd = (kind: "close" | "reset") => () => {
+        stop();
+        this.ended(rec, { by: "client", kind: seen.length ? kind : "no-tls", duringHandshake: true });
+        raw.destroy();
+      };
+      const onClose = onEnd("close");
+      const onError = onEnd("reset");
+      const timer = setTimeout(() => {
+        stop();
+        this.ended(rec, { by: "lab", kind: "timeout", duringHandshake: true });
+        raw.destroy();
+      }, HANDSHAKE_TIMEOUT_MS);
+      const stop = () => {
+        clearTimeout(timer);
+        raw.off("data", onData);
+        raw.off("end", onClose);
+        raw.off("error", onError);
+      };
+      const onData = (chunk: Buffer) => {
+        seen = seen.length ? Buffer.concat([seen, chunk]) : chunk;
+        if (helloBytesWanted(seen) > 0 && seen.length < MAX_HELLO_BYTES) return;
+        stop();
+        raw.pause();
+        if (looksLikeTls(seen)) {
+          rec.hello = parseClientHello(seen);
+          // No version in common: the lab refuses at once (alert 70), no ServerHello, no chain.
+          const version = rec.hello && answeredVersion(rec.hello.versions, versions.min, versions.max);
+          if (version) rec.answer = { version, certs: (certs ??= summarizeChain(cfg.chain)) };
+        } else rec.notTls = { hex: hex(seen, 24), text: printable(seen.subarray(0, 24)) };
+        raw.unshift(seen);
+        tlsServer.emit("connection", raw);
+      };
+      raw.on("data", onData);
+      raw.once("end", onClose);
+      raw.once("error", onError);
+    });
     const endpoint: Endpoint = { name, host: LAB_HOST, port: 0, kind: "tls", expect: o.expect ?? "connect", leaf };
     endpoint.port = await this.listen(name, server, o.port ?? 0);
     this.endpoints[name] = endpoint;
     return endpoint;
+  }
+
+  /** Starts the record of a new connection (undefined once the lab is closing). */
+  private newRecord(name: string, raw: net.Socket): TraceRecord | undefined {
+    const clientPort = raw.remotePort;
+    const serverPort = raw.localPort;
+    if (this.closed || !RECORDING || !clientPort || !serverPort) return undefined;
+    const rec: TraceRecord = {
+      endpoint: name.replace(/@[^@]*$/, ""),
+      server: `${LAB_HOST}:${serverPort}`,
+      client: `${raw.remoteAddress ?? LAB_HOST}:${clientPort}`,
+      bytes: { fromClient: 0, toClient: 0 },
+      clientPort,
+      serverPort,
+    };
+    this.traces.add(rec, name.includes("@") ? name : undefined);
+    this.liveTrace.set(raw, rec);
+    // However it ends, a connection that closes with nothing said about it closed.
+    raw.once("close", (hadError) => this.ended(rec, { by: "client", kind: hadError ? "reset" : "close", duringHandshake: !rec.answer?.cipher }));
+    return rec;
+  }
+
+  private recordOf(socket: tls.TLSSocket): TraceRecord | undefined {
+    const parent = (socket as unknown as { _parent?: net.Socket })._parent;
+    return (parent && this.liveTrace.get(parent)) || this.liveTrace.get(socket);
+  }
+
+  /** The first ending is the one kept (a close that follows an alert is the alert's). */
+  private ended(rec: TraceRecord, end: TraceEnd): void {
+    rec.end ??= end;
+  }
+
+  /**
+   * What the lab recorded of the connections a learner's code made (the ports its sockets had,
+   * as the sandbox reports them), in the order given; connections to anything but the lab are
+   * left out.
+   */
+  traceFor(conns: readonly ClientConnection[]): ConnectionTrace[] {
+    const out: ConnectionTrace[] = [];
+    for (const c of conns) {
+      const r = this.traces.get(c.localPort, c.remotePort);
+      if (r) out.push(snapshot(r, c));
+    }
+    return out;
+  }
+
+  /** Resolves once the lab has seen every one of these connections end, or after `maxMs`. */
+  async traceSettled(conns: readonly ClientConnection[], maxMs: number): Promise<void> {
+    const open = () => conns.some((c) => {
+      const r = this.traces.get(c.localPort, c.remotePort);
+      return r !== undefined && r.end === undefined;
+    });
+    for (const until = Date.now() + maxMs; open() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 5));
   }
 
   async addRaw(name: string, kind: Exclude<EndpointKind, "tls">, o: { port?: number; expect?: string } = {}): Promise<Endpoint> {
@@ -251,6 +366,16 @@ export class Lab {
     } else {
       const server = net.createServer((socket) => {
         this.track(name, socket);
+        const rec = this.newRecord(name, socket);
+        if (rec) {
+          if (kind === "hang-up") this.ended(rec, { by: "lab", kind: "close", duringHandshake: true });
+          if (kind === "silent") socket.once("timeout", () => this.ended(rec, { by: "lab", kind: "timeout", duringHandshake: true }));
+          socket.once("data", (b: Buffer) => {
+            if (looksLikeTls(b)) rec.hello = parseClientHello(b);
+            else rec.notTls = { hex: hex(b, 24), text: printable(b.subarray(0, 24)) };
+            if (kind === "plain-http") this.ended(rec, { by: "lab", kind: "no-tls", duringHandshake: true, detail: "HTTP/1.1 400 Bad Request" });
+          });
+        }
         if (kind === "hang-up") socket.destroy();
         if (kind === "plain-http")
           socket.once("data", () => socket.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
@@ -338,12 +463,21 @@ export class Lab {
   }
 
   /** A minimal HTTP/1.1 responder: logs the request, answers, honours Connection: close. */
-  private serveHttp(name: string, socket: tls.TLSSocket): void {
+  private serveHttp(name: string, socket: tls.TLSSocket, rec?: TraceRecord): void {
+    const write = (text: string) => {
+      if (rec) rec.bytes.toClient += Buffer.byteLength(text);
+      socket.write(text);
+    };
+    const finish = () => {
+      if (rec) this.ended(rec, { by: "lab", kind: "close", duringHandshake: false });
+      socket.end();
+    };
     let buf = "";
     let idle: NodeJS.Timeout | undefined;
     let answering = false;
     let clientDone = false;
     const onData = (chunk: Buffer) => {
+      if (rec) rec.bytes.fromClient += chunk.length;
       buf += chunk.toString("latin1");
       if (buf.length > MAX_REQUEST_BYTES) return socket.destroy();
       // The head ends at a blank line: CRLF CRLF, or (leniently, as most servers) LF LF.
@@ -365,22 +499,26 @@ export class Lab {
       const body = this.responseBody(name, reqPath);
       const close = (headers.connection ?? "").toLowerCase() === "close";
       // Head and body go out separately, a moment apart: a client must read every chunk.
-      socket.write(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: ${close ? "close" : "keep-alive"}\r\n\r\n`);
+      write(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: ${close ? "close" : "keep-alive"}\r\n\r\n`);
       clearTimeout(idle);
       idle = setTimeout(() => {
         if (socket.destroyed) return;
-        socket.write(body);
+        write(body);
         answering = false;
-        if (close || clientDone) socket.end();
+        if (close || clientDone) finish();
         // Without "Connection: close" an HTTP/1.1 server keeps the connection open, as real ones do.
-        else idle = setTimeout(() => socket.end(), KEEP_ALIVE_IDLE_MS);
+        else idle = setTimeout(finish, KEEP_ALIVE_IDLE_MS);
       }, BODY_DELAY_MS);
     };
     socket.on("data", onData);
     // The client half-closed: it sends no more. Finish the reply under way, if any, then end.
     socket.on("end", () => {
       clientDone = true;
+      if (rec) this.ended(rec, { by: "client", kind: "close", duringHandshake: false });
       if (!answering) socket.end();
+    });
+    socket.on("error", (err: NodeJS.ErrnoException) => {
+      if (rec) this.ended(rec, { by: "client", kind: err.code === "ECONNRESET" ? "reset" : "error", duringHandshake: false, detail: err.code ?? err.message });
     });
     socket.on("close", () => clearTimeout(idle));
   }
@@ -393,6 +531,7 @@ export class Lab {
   /** Stops one endpoint and drops its connections. */
   async closeEndpoint(name: string): Promise<void> {
     this.byEndpoint.delete(name);
+    this.traces.dropEndpoint(name);
     for (const s of this.sockets.get(name) ?? []) s.destroy();
     this.sockets.delete(name);
     const server = this.servers.get(name);
@@ -505,6 +644,11 @@ export class LabScope {
     for (const p of this.watched) this.lab.unwatchPath(p);
     await Promise.all(this.names.map((n) => this.lab.closeEndpoint(n)));
   }
+}
+
+/** Bytes as text, anything unprintable as "." (for a glance at what a non-TLS client sent). */
+function printable(b: Buffer): string {
+  return [...b].map((x) => (x >= 32 && x < 127 ? String.fromCharCode(x) : x === 10 ? "\\n" : x === 13 ? "\\r" : ".")).join("");
 }
 
 /** The CA file this machine already trusts through NODE_EXTRA_CA_CERTS, so a bundle keeps it. */

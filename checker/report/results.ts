@@ -12,6 +12,15 @@
 // failure (what to do, which API), shown by --hint when it is the first test to fail. And a
 // lesson result may say, in `selected`, that only some of its checks ran (--check): such a
 // result is never recorded as progress.
+//
+// A third extension: a test may carry `trace`, the connections its check's calls made, as
+// the lab recorded them (ConnectionTrace, checker/lab/trace.ts: the ClientHello as received,
+// what the lab answered, how the connection ended, application bytes each way; for lesson
+// 04's relay, the first bytes on the wire). It is there for a failing check that made any,
+// and for every check with `npm run lesson N -- --trace`; class grading (npm run grade,
+// Gradescope) leaves it out, so results.json files keep their size. Readers of v3 ignore it.
+import type { ConnectionTrace } from "../lab/trace.ts";
+
 export type LessonStatus = "pass" | "fail" | "error";
 export type TestStatus = LessonStatus | "skip";
 
@@ -24,6 +33,8 @@ export interface TestResult {
   output?: string;
   /** On failure: the check's own hint (extension, see above). */
   hint?: string;
+  /** The connections this check's calls made, as the lab saw them (see the header). */
+  trace?: ConnectionTrace[];
 }
 
 export interface LessonResult {

@@ -97,6 +97,43 @@ tls.connect = function connect(...args) {
   return realConnect.apply(this, args);
 };
 
+// ---- which sockets the learner's code connected (so the lab's record of each can be found) --
+// The local and remote port of every TCP connection a call makes (net, tls, http all come
+// through net.Socket's connect), and the error it ended with. Seen by wrapping the socket's
+// emit, not by adding listeners: an 'error' nobody listens for must still throw.
+const CONNECTIONS_KEPT = 32;
+const connections = new Map();
+const SEEN = Symbol("tls-workbook connection seen");
+const realSocketConnect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function connect(...args) {
+  const id = calls.getStore();
+  if (id !== undefined && !this[SEEN]) {
+    this[SEEN] = true;
+    const socket = this;
+    let entry;
+    const realEmit = socket.emit;
+    socket.emit = function emit(event, ...rest) {
+      try {
+        if (event === "connect" && !entry) {
+          const list = connections.get(id) ?? [];
+          if (list.length < CONNECTIONS_KEPT && socket.localPort && socket.remotePort) {
+            entry = { localPort: socket.localPort, remotePort: socket.remotePort };
+            list.push(entry);
+            connections.set(id, list);
+          }
+        } else if (event === "error" && entry && entry.error === undefined) {
+          const e = rest[0];
+          entry.error = String((e && (e.code ?? e.message)) ?? e).slice(0, 200);
+        }
+      } catch {
+        // never in the learner's way
+      }
+      return realEmit.call(this, event, ...rest);
+    };
+  }
+  return realSocketConnect.apply(this, args);
+};
+
 // ---- host names the grader made up, all on 127.0.0.1 (a private /etc/hosts) ----------------
 // A random name per grading means a learner's code cannot get by on a hard-coded "localhost".
 const hosts = new Map();
@@ -225,9 +262,10 @@ process.on("message", (msg) => {
   if (msg.type === "call") {
     calls.run(msg.id, async () => {
       const result = await runCall(msg);
-      reply({ type: "result", id: msg.id, ...result, output: outputs.get(msg.id) ?? "", tls: tlsUse.get(msg.id) ?? [] });
+      reply({ type: "result", id: msg.id, ...result, output: outputs.get(msg.id) ?? "", tls: tlsUse.get(msg.id) ?? [], connections: connections.get(msg.id) ?? [] });
       outputs.delete(msg.id);
       tlsUse.delete(msg.id);
+      connections.delete(msg.id);
     });
   }
 });

@@ -2,6 +2,7 @@
 // the learner's code, which can call process.send itself: every message is hostile until it
 // has the shape of one the harness sends, and everything kept of it is cut to a size. A
 // message that fails is that child's failure (the sandbox stops it), never the grader's.
+import type { ClientConnection } from "../lab/trace.ts";
 import type { ErrorInfo, Problem, Settled, TlsUse } from "./sandbox.ts";
 
 /** Stored sizes, in characters: what a report can hold, whatever the child sends. */
@@ -17,12 +18,14 @@ export const LIMITS = {
   problems: 50,
   /** Exported names, TLS uses per call, handles listed. */
   list: 200,
+  /** Connections reported per call (the harness keeps 32). */
+  connections: 32,
 } as const;
 
 export type ChildMessage =
   | { type: "ready"; exports: Record<string, string>; output: string }
   | { type: "load-error"; error: ErrorInfo; output: string }
-  | { type: "result"; id: number; result: Settled & { then?: Settled; output: string; tls: TlsUse[] } }
+  | { type: "result"; id: number; result: Settled & { then?: Settled; output: string; tls: TlsUse[]; connections: ClientConnection[] } }
   | { type: "pong" | "hosts-set"; id: number }
   | { type: "inspected"; id: number; resources: string[] }
   | { type: "problem"; problem: Problem }
@@ -114,6 +117,20 @@ function tlsUses(v: unknown): TlsUse[] | undefined {
   return out;
 }
 
+const isPort = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536;
+
+/** The sockets a call connected: ports, and an error code cut short; anything else is dropped. */
+function clientConnections(v: unknown): ClientConnection[] {
+  if (!Array.isArray(v)) return [];
+  const out: ClientConnection[] = [];
+  for (const c of v.slice(0, LIMITS.connections)) {
+    if (!isObject(c) || !isPort(c.localPort) || !isPort(c.remotePort)) continue;
+    const error = capped(c.error, 200);
+    out.push({ localPort: c.localPort, remotePort: c.remotePort, ...(error !== undefined ? { error } : {}) });
+  }
+  return out;
+}
+
 /** The message as the grader may use it, or undefined when it is not one the harness sends. */
 export function parseChildMessage(msg: unknown): ChildMessage | undefined {
   if (!isObject(msg) || typeof msg.type !== "string") return undefined;
@@ -134,7 +151,7 @@ export function parseChildMessage(msg: unknown): ChildMessage | undefined {
       if (!isId(msg.id) || !first || !tls) return undefined;
       const then = msg.then === undefined ? undefined : settled(msg.then);
       if (msg.then !== undefined && !then) return undefined;
-      return { type: "result", id: msg.id, result: { ...first, ...(then ? { then } : {}), output: capped(msg.output, LIMITS.output) ?? "", tls } };
+      return { type: "result", id: msg.id, result: { ...first, ...(then ? { then } : {}), output: capped(msg.output, LIMITS.output) ?? "", tls, connections: clientConnections(msg.connections) } };
     }
     case "pong":
     case "hosts-set":

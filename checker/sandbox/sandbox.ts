@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ClientConnection } from "../lab/trace.ts";
 import { bundleLearnerFile } from "./bundle.ts";
 import { commandPid, wrapCommand, type Confinement } from "./confine.ts";
 import { LIMITS, parseChildMessage } from "./messages.ts";
@@ -46,7 +47,8 @@ export interface Broken {
   message: string;
 }
 
-export type CallResult = (Settled & { then?: Settled; output: string; tls: TlsUse[] }) | (Broken & { output: string; tls: TlsUse[] });
+/** `connections`: the sockets the call connected (their ports), for the lab's trace of each; absent when the call never ran. */
+export type CallResult = (Settled & { then?: Settled; output: string; tls: TlsUse[]; connections?: ClientConnection[] }) | (Broken & { output: string; tls: TlsUse[]; connections?: ClientConnection[] });
 
 export interface Handle {
   __handle: number;

@@ -4,7 +4,7 @@ import { acceptedBrokenMistake, type Check, type CheckContext, fail, failIfUnwri
 import type { Cert } from "../../lab/x509.ts";
 import { type CallResult, describeError } from "../../sandbox/sandbox.ts";
 import { HOST, message, NAME, PREFIX, token, WHY, HINT } from "./common.ts";
-import { clientMistake, exposes, firstBytes, type GraderServer, graderServer, isTlsRecord, startRelay } from "./wire.ts";
+import { clientMistake, exposes, firstBytes, type GraderServer, graderServer, isTlsRecord, startRelay, wireTrace } from "./wire.ts";
 
 /** The grader's certificates for the client checks (fresh for every grading) and the CA files it hands out. */
 export interface ClientCerts {
@@ -173,6 +173,7 @@ export function clientChecks({ mine, impostor, wrongName, named, givenName, myCa
         }
         const up = relay.toServer();
         const down = relay.toClient();
+        ctx.trace?.(wireTrace({ toServer: up, toClient: down, client: "your client (sendSecure)", server: "the grader's server", toServerText: `${msg}\n`, toClientText: `${PREFIX}${msg}\n` }));
         if (!up.length) {
           failIfUnwritten(r);
           fail({ expected: "your client's bytes to pass through the relay", got: "nothing arrived", mistake: r.tls.length === 0 ? "Your function never connected: use tls.connect to opts.host and opts.port." : "Connect to opts.host and opts.port, the ones you are given." });

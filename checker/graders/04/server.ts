@@ -5,7 +5,7 @@ import { asHandle, type Check, type CheckContext, expectResolved, fail, failIfUn
 import type { CallResult, Handle } from "../../sandbox/sandbox.ts";
 import { CLOSE_MS, DEFAULT_PORT, HOST, message, PREFIX, WHY, HINT } from "./common.ts";
 import type { CertFiles } from "./certificate.ts";
-import { describeExchange, type Exchange, exchange, expectReply, exposes, firstBytes, isTlsRecord, probePort, serverMistake, startRelay } from "./wire.ts";
+import { describeExchange, type Exchange, exchange, expectReply, exposes, firstBytes, isTlsRecord, probePort, serverMistake, startRelay, wireTrace } from "./wire.ts";
 
 interface Session {
   start?: CallResult;
@@ -166,6 +166,7 @@ export function serverChecks({ files, verdict, certPath, keyPath }: Omit<CertFil
         const s = await started(ctx);
         const { toServer, toClient } = s.wire!;
         const line = s.lines[2];
+        ctx.trace?.(wireTrace({ toServer, toClient, client: "the grader's client", server: "your server (startEchoServer)", toServerText: `${line}\n`, toClientText: s.relayed?.data || undefined }));
         if (toClient.length && !isTlsRecord(toClient))
           fail({ expected: "a TLS record (bytes 16 03 …) from your server", got: firstBytes(toClient), mistake: "Your server writes in cleartext: make it with tls.createServer({ key, cert }, ...), not net.createServer." });
         const seen = exposes(toClient, line, PREFIX) ?? exposes(toServer, line);

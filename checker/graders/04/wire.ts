@@ -3,6 +3,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import { fail, show, verificationOffMistake } from "../../checks/check.ts";
+import { hex, parseClientHello, type ConnectionTrace, type WireSample } from "../../lab/trace.ts";
 import type { Cert } from "../../lab/x509.ts";
 import type { CallResult } from "../../sandbox/sandbox.ts";
 import { CLOSE_MS, HOST, LINE_MS, MAX_BYTES, NAME, PREFIX, REPLY_MS, shown } from "./common.ts";
@@ -295,6 +296,61 @@ export function expectReply(e: Exchange, line: string, certFile: string): void {
 /** A random line in cleartext in these bytes? */
 export function exposes(bytes: Buffer, ...texts: string[]): string | undefined {
   return texts.find((t) => bytes.includes(Buffer.from(t, "utf8")));
+}
+
+const RECORD_TYPES: Record<number, string> = { 20: "change_cipher_spec", 21: "alert", 22: "handshake", 23: "application_data" };
+
+/** The TLS records in a stream, "handshake 1601, application_data 74, …" (what a wire sniffer lists), or undefined when it is not TLS. */
+export function recordList(b: Buffer, max = 8): string | undefined {
+  const out: string[] = [];
+  let pos = 0;
+  while (pos + 5 <= b.length && out.length < max) {
+    const type = RECORD_TYPES[b[pos]];
+    if (!type || b[pos + 1] !== 3) return out.length ? out.join(", ") + ", then not TLS" : undefined;
+    const len = b.readUInt16BE(pos + 3);
+    out.push(`${type} ${len}`);
+    pos += 5 + len;
+  }
+  return out.join(", ") + (pos < b.length ? ", …" : "");
+}
+
+/**
+ * The application_data record that carries `n` bytes of plaintext: in TLS 1.3 with AES-GCM or
+ * ChaCha20 a record is the plaintext, one byte of content type and a 16-byte tag (17 more); in
+ * TLS 1.2 with AES-GCM, an 8-byte nonce and the tag (24 more). The first that fits, or none.
+ */
+export function carrierRecord(b: Buffer, n: number): Buffer | undefined {
+  for (let pos = 0; pos + 5 <= b.length; pos += 5 + b.readUInt16BE(pos + 3)) {
+    const len = b.readUInt16BE(pos + 3);
+    if (b[pos] === 23 && (len === n + 17 || len === n + 24)) return b.subarray(pos, pos + 5 + len);
+    if (b[pos + 1] !== 3) return undefined;
+  }
+  return undefined;
+}
+
+/** How many bytes of each direction the trace shows in hex. */
+export const WIRE_HEX_BYTES = 48;
+
+/**
+ * Lesson 04's relay as a trace: the ClientHello read from the relayed bytes, and for each
+ * direction the first bytes on the wire (hex, with the TLS records they hold) next to the
+ * plaintext that went that way. `wrote` says who wrote which plaintext.
+ */
+export function wireTrace(o: { toServer: Buffer; toClient: Buffer; client: string; server: string; toServerText: string; toClientText?: string }): ConnectionTrace {
+  const sample = (direction: WireSample["direction"], b: Buffer, plaintext?: string): WireSample => {
+    const records = recordList(b, 4);
+    const carrier = plaintext !== undefined ? carrierRecord(b, Buffer.byteLength(plaintext)) : undefined;
+    return { direction, hex: hex(b, WIRE_HEX_BYTES), total: b.length, ...(plaintext !== undefined ? { plaintext } : {}), ...(records ? { records } : {}), ...(carrier ? { carrier: hex(carrier, 24) } : {}) };
+  };
+  const hello = parseClientHello(o.toServer);
+  return {
+    endpoint: o.server,
+    server: "(through the grader's relay)",
+    client: o.client,
+    ...(hello ? { hello } : {}),
+    bytes: { fromClient: o.toServer.length, toClient: o.toClient.length },
+    wire: [sample("to-server", o.toServer, o.toServerText), ...(o.toClient.length || o.toClientText !== undefined ? [sample("to-client", o.toClient, o.toClientText)] : [])],
+  };
 }
 
 export const isTlsRecord = (b: Buffer) => b.length >= 2 && b[0] === 0x16 && b[1] === 0x03;
