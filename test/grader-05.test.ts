@@ -1,12 +1,11 @@
 // Lesson 05's grader against a catalog of learner files: plausible wrong solutions must fail
 // with a message that names the mistake, alternative correct ones must pass.
 // The files live in test/catalog/05-reject-bad-certs/{wrong,right}/; each is graded once.
-import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Lab } from "../checker/lab/lab.ts";
+import { describe, expect, it } from "vitest";
+import type { Lab } from "../checker/lab/lab.ts";
 import type { LessonResult } from "../checker/report/results.ts";
-import { CATALOG, failing, failureText, gradeFile } from "./helpers.ts";
+import { catalogGrading, CATALOG, failing, failureText, gradeFile } from "./helpers.ts";
 
 const DIR = path.join(CATALOG, "05-reject-bad-certs");
 
@@ -127,31 +126,7 @@ const WRONG: Record<string, WrongCase> = {
 
 const RIGHT = ["switch-statement", "lookup-table-with-cause", "events-once", "destroy-instead-of-end", "port-host-options", "wraps-with-cause"];
 
-const fileOf = (kind: "wrong" | "right", name: string) => path.join(DIR, kind, `${name}.ts`);
-const listed = (kind: "wrong" | "right") =>
-  fs
-    .readdirSync(path.join(DIR, kind))
-    .filter((f) => f.endsWith(".ts"))
-    .map((f) => f.slice(0, -3))
-    .sort();
-
-let lab: Lab;
-const results = new Map<string, Promise<LessonResult>>();
-/** Each file is graded once, however many tests look at the result. */
-function grade(kind: "wrong" | "right", name: string): Promise<LessonResult> {
-  const file = fileOf(kind, name);
-  let r = results.get(file);
-  if (!r) results.set(file, (r = gradeFile("5", file, lab)));
-  return r;
-}
-
-beforeAll(async () => {
-  lab = await Lab.start();
-});
-afterAll(async () => {
-  await Promise.allSettled(results.values());
-  await lab?.close();
-});
+const { fileOf, listed, grade, lab: labOf } = catalogGrading("5", DIR);
 
 describe("lesson 05 catalog", () => {
   it("has an expectation for every file, and a file for every expectation", () => {
@@ -174,7 +149,7 @@ describe("lesson 05 grader: wrong solutions fail and name the mistake", () => {
         expect(unexpected, text).toEqual([]);
       }
       expect(text).toMatch(c.message);
-      c.also?.expect(r, lab);
+      c.also?.expect(r, labOf());
     });
   }
 });

@@ -1,13 +1,11 @@
 // Lesson 08's grader against a catalog of learner files: plausible wrong solutions must fail
 // with a message that names the mistake, alternative correct ones must pass.
 // The files live in test/catalog/08-chain-of-trust/{wrong,right}/; each is graded once.
-import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Lab } from "../checker/lab/lab.ts";
+import { describe, expect, it } from "vitest";
 import { findLesson } from "../checker/manifest.ts";
 import type { LessonResult } from "../checker/report/results.ts";
-import { CATALOG, failing, failureText, gradeFile } from "./helpers.ts";
+import { catalogGrading, CATALOG, failing, failureText, gradeFile } from "./helpers.ts";
 
 const DIR = path.join(CATALOG, "08-chain-of-trust");
 const NODE_MAJOR = Number(process.versions.node.split(".")[0]);
@@ -92,30 +90,7 @@ const WRONG: Record<string, WrongCase> = {
 
 const RIGHT = ["async-await-events-once", "recursive-verify-only", "peer-cert-fields", "search-any-signer", "class-walker"];
 
-const fileOf = (kind: "wrong" | "right", name: string) => path.join(DIR, kind, `${name}.ts`);
-const listed = (kind: "wrong" | "right") =>
-  fs
-    .readdirSync(path.join(DIR, kind))
-    .filter((f) => f.endsWith(".ts"))
-    .map((f) => f.slice(0, -3))
-    .sort();
-
-let lab: Lab;
-const results = new Map<string, Promise<LessonResult>>();
-function grade(kind: "wrong" | "right", name: string): Promise<LessonResult> {
-  const file = fileOf(kind, name);
-  let r = results.get(file);
-  if (!r) results.set(file, (r = gradeFile("8", file, lab)));
-  return r;
-}
-
-beforeAll(async () => {
-  lab = await Lab.start();
-});
-afterAll(async () => {
-  await Promise.allSettled(results.values());
-  await lab?.close();
-});
+const { fileOf, listed, grade, lab: labOf } = catalogGrading("8", DIR);
 
 describe("lesson 08 catalog", () => {
   it("has an expectation for every file, and a file for every expectation", () => {
@@ -157,16 +132,16 @@ describe("lesson 08 grader: correct alternatives pass", () => {
 
 describe("lesson 08 grader: the chains are new for every grading", () => {
   it("two gradings of the same file on one lab name their CAs differently (nothing to hard-code)", async () => {
-    const [a, b] = await Promise.all([gradeFile("8", fileOf("wrong", "stops-at-leaf"), lab), gradeFile("8", fileOf("wrong", "stops-at-leaf"), lab)]);
+    const [a, b] = await Promise.all([gradeFile("8", fileOf("wrong", "stops-at-leaf"), labOf()), gradeFile("8", fileOf("wrong", "stops-at-leaf"), labOf())]);
     const names = (r: LessonResult) => /expected: 3 links \(([^)]*)\)/.exec(failureText(r))?.[1];
     expect(names(a)).toBeTruthy();
     expect(names(a)).not.toBe(names(b));
   });
   it("every check carries a hint of its own, and the lesson has three", async () => {
     const { grader } = await import("../checker/graders/08-chain-of-trust.ts");
-    const scope = lab.scope();
+    const scope = labOf().scope();
     try {
-      const checks = await grader.checks({ lab, scope, certDir: "", solution: false, workDir: "" });
+      const checks = await grader.checks({ lab: labOf(), scope, certDir: "", solution: false, workDir: "" });
       expect(checks.length).toBeGreaterThan(25);
       for (const c of checks) expect(c.hint, c.name).toMatch(/\w/);
       expect(new Set(checks.map((c) => c.name)).size).toBe(checks.length);

@@ -9,7 +9,7 @@ import type { Lab } from "../checker/lab/lab.ts";
 import { findLesson } from "../checker/manifest.ts";
 import type { LessonResult, TestResult } from "../checker/report/results.ts";
 import type { SandboxOptions } from "../checker/sandbox/sandbox.ts";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 export const CATALOG = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "catalog");
 
@@ -76,4 +76,40 @@ export function progressLines(b: BatchResult): string[] {
   }
   p.end();
   return lines;
+}
+
+/**
+ * One lab for a catalog test file, and each catalog file graded once on it however many
+ * tests look at the result. Call at the top level of the test file (it registers the hooks).
+ */
+export function catalogGrading(key: string, dir: string) {
+  const state: { lab?: Lab } = {};
+  const results = new Map<string, Promise<LessonResult>>();
+  const fileOf = (kind: "wrong" | "right", name: string) => path.join(dir, kind, `${name}.ts`);
+  beforeAll(async () => {
+    const { Lab } = await import("../checker/lab/lab.ts");
+    state.lab = await Lab.start();
+  });
+  afterAll(async () => {
+    await Promise.allSettled(results.values());
+    await state.lab?.close();
+  });
+  return {
+    fileOf,
+    /** The lab of this test file (started in beforeAll). */
+    lab: (): Lab => state.lab!,
+    /** The .ts files of a catalog folder, by name without extension. */
+    listed: (kind: "wrong" | "right") =>
+      fs
+        .readdirSync(path.join(dir, kind))
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => f.slice(0, -3))
+        .sort(),
+    grade(kind: "wrong" | "right", name: string): Promise<LessonResult> {
+      const file = fileOf(kind, name);
+      let r = results.get(file);
+      if (!r) results.set(file, (r = gradeFile(key, file, state.lab)));
+      return r;
+    },
+  };
 }

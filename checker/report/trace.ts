@@ -67,8 +67,10 @@ function endLabel(e: TraceEnd, t: ConnectionTrace): string {
     case "alert":
       return `alert ${e.alert!.number} ${e.alert!.name}${e.by === "lab" && e.alert!.number === 70 ? " (the lab speaks none of the versions your client offered)" : ""}`;
     case "close":
-      if (e.by === "client" && e.duringHandshake && t.answer?.certs)
-        return `your client closed${when}, no alert${t.clientError ? ` (its error: ${t.clientError})` : ""}: Node checks the chain after the handshake and hangs up`;
+      // Node's client finishes its side of the handshake, then judges the chain: refusing it, it hangs up without an alert.
+      if (e.by === "client" && e.duringHandshake && t.answer?.certs && t.clientError)
+        return `your client closed${when}, no alert (its error: ${t.clientError}): Node checks the chain after the handshake and hangs up`;
+      if (e.by === "client" && e.duringHandshake && t.answer?.certs) return `your client closed once it had the certificates, before the lab's side of the handshake was done, no alert`;
       return e.duringHandshake ? `${who} closed${when}` : `${who} closed the connection (close_notify, FIN)`;
     case "reset":
       return `${who} reset the connection (TCP RST)${when}${t.clientError ? ` (your client's error: ${t.clientError})` : ""}`;
