@@ -292,7 +292,7 @@ interface TraceCost {
  */
 async function benchTraceCost(runs: number, env: NodeJS.ProcessEnv): Promise<TraceCost> {
   const lessons: TraceCost["lessons"] = [];
-  for (const lesson of [2, 5]) {
+  for (const lesson of [2, 5, 8]) {
     const args = [RUN, "lesson", String(lesson), "--grade-solution", "--json"];
     const off: number[] = [];
     const on: number[] = [];
