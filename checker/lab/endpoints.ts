@@ -1,5 +1,8 @@
 // The lab's endpoint families, badssl.com style: one configuration each, and a table that
 // says what is wrong with it and what a verifying client must do. Tests hold the lab to it.
+/** Where every lab endpoint listens. */
+export const LAB_HOST = "127.0.0.1";
+
 export type EndpointKind = "tls" | "refused" | "plain-http" | "hang-up" | "silent";
 
 export interface EndpointSpec {
