@@ -198,6 +198,14 @@ describe("--check", () => {
     expect(zero.exitCode).toBe(2);
   });
 
+  it("the cleanup check picked alone still judges what the other checks' calls left open, and names the function that opened them", async () => {
+    const file = path.join(WORKBOOK_ROOT, "test/catalog/05-reject-bad-certs/wrong/never-closes.ts");
+    const r = await gradeLesson(findLesson("5")!, { file, lab, check: "leaves nothing behind" });
+    expect(r.tests.map((t) => t.name)).toEqual([expect.stringMatching(/^leaves nothing behind/)]);
+    expect(r.tests[0].status, r.tests[0].message).toBe("fail");
+    expect(r.tests[0].message).toMatch(/still open after your functions returned \(opened by connectStrict\)/);
+  });
+
   it("shared calls still work when only a later check runs, on every code lesson", async () => {
     for (const [key, check] of [["2", "Connection: close"], ["3", "daysLeft"], ["5", 'classifies expired as "expired"'], ["6", "honours opts.warnDays"]] as const) {
       const r = await gradeLesson(findLesson(key)!, { solution: true, lab, check });

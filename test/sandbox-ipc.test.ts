@@ -72,7 +72,8 @@ it("parseChildMessage keeps only the fields the harness sends, of the right type
   expect(parseChildMessage({ type: "result", id: 0, status: "resolved", value: 1 })).toBeUndefined(); // ids start at 1
   expect(parseChildMessage({ type: "result", id: 2, status: "resolved", value: 1, tls: [{ servername: 5 }] })).toBeUndefined();
   expect(parseChildMessage({ type: "problem", kind: "other", error: { isError: true } })).toBeUndefined();
-  expect(parseChildMessage({ type: "inspected", id: 3, resources: ["TCPServerWrap", 7, "x".repeat(500)] })).toEqual({ type: "inspected", id: 3, resources: ["TCPServerWrap", "x".repeat(100)] });
+  expect(parseChildMessage({ type: "inspected", id: 3, resources: ["TCPServerWrap", 7, "x".repeat(500)] })).toEqual({ type: "inspected", id: 3, resources: ["TCPServerWrap", "x".repeat(100)], openBy: [] });
+  expect(parseChildMessage({ type: "inspected", id: 3, resources: [], openBy: ["tlsGet", 5, ...Array(20).fill("y".repeat(300))] })).toEqual({ type: "inspected", id: 3, resources: [], openBy: ["tlsGet", ...Array(9).fill("y".repeat(100))] });
   expect(parseChildMessage({ type: "ready", exports: { go: "function", bad: 3 }, output: 1 })).toEqual({ type: "ready", exports: { go: "function" }, output: "" });
   const cyclic: Record<string, unknown> = { a: "x" };
   cyclic.self = cyclic;

@@ -152,10 +152,13 @@ async function gradeCode(lesson: Lesson, grader: CodeGrader, file: string, o: Gr
     if (Object.keys(scope.hosts).length) await sandbox!.setHosts(scope.hosts);
     // Calls shared between checks (ctx.shared) are made by whichever picked check asks first.
     const wanted = (i: number) => !picked || picked.has(i);
-    const ran = await runChecks(checks.filter((_c, i) => wanted(i)), lab, sandbox!, scope, { trace: o.trace });
+    // What the cleanup check judges is what every other check's calls left open: picked, it
+    // needs them all to run (only the picked ones are reported), or it passes for nothing.
+    const runs = (i: number) => wanted(i) || wanted(checks.length);
+    const ran = await runChecks(checks.filter((_c, i) => runs(i)), lab, sandbox!, scope, { trace: o.trace });
     // Checks not picked are placeholders here, left out of the result at the end.
     const notRun = (name: string): TestResult => ({ name, status: "skip" });
-    let tests = checks.map((c, i) => (wanted(i) ? ran.shift()! : notRun(c.name)));
+    let tests = checks.map((c, i) => (runs(i) ? ran.shift()! : notRun(c.name)));
     tests.push(wanted(checks.length) ? await cleanupCheck(sandbox!) : notRun(CLEANUP_CHECK));
     tests.push(wanted(checks.length + 1) ? typeCheckResult(await typed, file) : notRun(TYPE_CHECK));
     // A stub "keeps verification on" and "leaves nothing behind" only because it does
@@ -210,7 +213,8 @@ async function cleanupCheck(sandbox: Sandbox): Promise<TestResult> {
     const servers = open?.filter((h) => h === "TCPServerWrap").length ?? 0;
     const sockets = open?.filter((h) => h === "TCPSocketWrap").length ?? 0;
     if (servers) problems.push(`${servers} server(s) still listening: close every server you start`);
-    if (sockets) problems.push(`${sockets} connection(s) still open after your functions returned: end or destroy each socket`);
+    const by = sandbox.openBy.length ? ` (opened by ${sandbox.openBy.join(", ")})` : "";
+    if (sockets) problems.push(`${sockets} connection(s) still open after your functions returned${by}: end or destroy each socket`);
   }
   for (const p of sandbox.problems.slice(0, 3)) problems.push(describeProblem(p));
   if (problems.length === 0) return { name, status: "pass" };

@@ -26,6 +26,14 @@ function openNetwork() {
   return open.filter((r) => !(r === "TCPSocketWrap" && hollow-- > 0));
 }
 
+/** The names of the learner's functions whose sockets are still open (a few, each once). */
+function openedBy() {
+  if (typeof process._getActiveHandles !== "function") return [];
+  const names = new Set();
+  for (const h of process._getActiveHandles()) if (h instanceof net.Socket && !h.destroyed && h[OPENED_BY]) names.add(h[OPENED_BY]);
+  return [...names].slice(0, 10);
+}
+
 const send = process.send.bind(process);
 const realExit = process.exit.bind(process);
 const calls = new AsyncLocalStorage(); // which grader call the running code belongs to
@@ -104,11 +112,15 @@ tls.connect = function connect(...args) {
 const CONNECTIONS_KEPT = 32;
 const connections = new Map();
 const SEEN = Symbol("tls-workbook connection seen");
+// Which of the learner's functions opened a socket: named when it is left open (see "inspect").
+const OPENED_BY = Symbol("tls-workbook opened by");
+const callNames = new Map();
 const realSocketConnect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function connect(...args) {
   const id = calls.getStore();
   if (id !== undefined && !this[SEEN]) {
     this[SEEN] = true;
+    this[OPENED_BY] = callNames.get(id);
     const socket = this;
     let entry;
     const realEmit = socket.emit;
@@ -257,15 +269,17 @@ process.on("message", (msg) => {
   }
   if (msg.type === "inspect") {
     const resources = openNetwork();
-    return send({ type: "inspected", id: msg.id, resources, generalOutput });
+    return send({ type: "inspected", id: msg.id, resources, generalOutput, openBy: openedBy() });
   }
   if (msg.type === "call") {
+    callNames.set(msg.id, String(msg.fn));
     calls.run(msg.id, async () => {
       const result = await runCall(msg);
       reply({ type: "result", id: msg.id, ...result, output: outputs.get(msg.id) ?? "", tls: tlsUse.get(msg.id) ?? [], connections: connections.get(msg.id) ?? [] });
       outputs.delete(msg.id);
       tlsUse.delete(msg.id);
       connections.delete(msg.id);
+      callNames.delete(msg.id);
     });
   }
 });

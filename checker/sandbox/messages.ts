@@ -27,7 +27,7 @@ export type ChildMessage =
   | { type: "load-error"; error: ErrorInfo; output: string }
   | { type: "result"; id: number; result: Settled & { then?: Settled; output: string; tls: TlsUse[]; connections: ClientConnection[] } }
   | { type: "pong" | "hosts-set"; id: number }
-  | { type: "inspected"; id: number; resources: string[] }
+  | { type: "inspected"; id: number; resources: string[]; openBy: string[] }
   | { type: "problem"; problem: Problem }
   | { type: "flood" }
   | { type: "exit-called"; code: string }
@@ -159,7 +159,8 @@ export function parseChildMessage(msg: unknown): ChildMessage | undefined {
     case "inspected": {
       if (!isId(msg.id) || !Array.isArray(msg.resources)) return undefined;
       const resources = msg.resources.filter((r): r is string => typeof r === "string").slice(0, LIMITS.list).map((r) => r.slice(0, 100));
-      return { type: "inspected", id: msg.id, resources };
+      const openBy = Array.isArray(msg.openBy) ? msg.openBy.filter((r): r is string => typeof r === "string").slice(0, 10).map((r) => r.slice(0, 100)) : [];
+      return { type: "inspected", id: msg.id, resources, openBy };
     }
     case "problem": {
       const error = errorInfo(msg.error);

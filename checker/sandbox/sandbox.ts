@@ -484,6 +484,9 @@ export class Sandbox {
    * child's TCP sockets has the last word, read once (the child's own code could lie about
    * itself: it runs the learner's code). Elsewhere the harness's report stands.
    */
+  /** Which of the learner's functions opened the sockets still open, as the last openHandles() saw them (to name them). */
+  openBy: string[] = [];
+
   async openHandles(graceMs = 1500): Promise<string[] | undefined> {
     const deadline = Date.now() + graceMs;
     let reported: string[] | undefined;
@@ -491,6 +494,7 @@ export class Sandbox {
       const r = await this.request({ type: "inspect" }, "inspect", 1000, () => this.failUnresponsive());
       if (r.type !== "inspected") break;
       reported = r.resources as string[];
+      this.openBy = (r.openBy as string[] | undefined) ?? [];
       if (reported.length === 0 || Date.now() >= deadline) break;
       await new Promise((res) => setTimeout(res, 5)); // a socket that is closing is usually gone within ms
     }
