@@ -90,7 +90,7 @@ const WRONG: Record<string, WrongCase> = {
   "never-closes": {
     checks: ["leaves nothing behind"],
     exactly: true,
-    message: /leaves nothing behind[^\n]*\n[^]*\d+ connection\(s\) still open after your functions returned: end or destroy each socket/,
+    message: /leaves nothing behind[^\n]*\n[^]*\d+ connection\(s\) still open after your functions returned \(opened by connectStrict\): end or destroy each socket/,
   },
   "manual-authorized-check": {
     checks: ["keeps certificate verification switched on", ...BROKEN_ENDPOINTS.slice(0, 6).map((e) => `(${e})`)],

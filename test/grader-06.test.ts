@@ -77,7 +77,7 @@ const WRONG: Record<string, WrongCase> = {
   "timeout-without-destroy": {
     failing: [CLEANUP],
     exactly: true,
-    says: [/connection\(s\) still open after your functions returned: end or destroy each socket/],
+    says: [/connection\(s\) still open after your functions returned \(opened by tlsHealth\): end or destroy each socket/],
   },
   "ignores-timeout-ms": {
     failing: [SILENT_ONE, TEN],

@@ -157,6 +157,8 @@ export function acceptedBrokenMistake(r: CallResult, endpoint: string): string {
 export function lookalikeMistake(r: CallResult, certName: string, host: string): string {
   const off = verificationOffMistake(r);
   if (off) return off;
+  if (r.tls.some((u) => u.customCheckServerIdentity))
+    return `Connecting to ${host}, your client accepted a certificate for ${certName}: the checkServerIdentity your code passes lets it through, which switches the hostname check off (or loosens it). Leave it out: Node's own check compares the whole name.`;
   return `Connecting to ${host}, your client accepted a certificate for ${certName}. Something compares names loosely: a replaced tls.checkServerIdentity (or one passed in the options) that looks at the first label, a suffix or the TLD. Leave Node's own hostname check alone: it compares the whole name.`;
 }
 

@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(list) + "\n");
   } else {
     const c = colors();
-    const rows = ENDPOINTS.map((s) => [s.name, String(lab.endpoint(s.name).port), s.wrong, s.mustDo, s.expect === "connect" ? "(connects)" : s.expect]);
+    const rows = ENDPOINTS.map((s) => [s.name, String(lab.endpoint(s.name).port), s.wrong, s.mustDo, s.expect === "connect" ? "(connects)" : s.expect === "timeout" ? "(none: no error comes)" : s.expect]);
     const head = ["endpoint", "port", "what is wrong", "a verifying client must", "Node error code"];
     process.stdout.write(
       [

@@ -121,14 +121,13 @@ function rejection(e: ErrorInfo): string {
 function fields(label: string, r: CallResult, keys: string[]): Row[] {
   if (r.status !== "resolved" || !r.value || typeof r.value !== "object") return [{ label, value: outcome(r) }];
   const v = r.value as Record<string, unknown>;
-  return [{ label, value: "resolves:" }, ...keys.map((k) => ({ label: `  ${k}`, value: k in v ? compact(k === "response" ? responseShape(v[k]) : v[k]) : "(missing)" }))];
+  return [{ label, value: "resolves:" }, ...keys.map((k) => ({ label: `  ${k}`, value: !(k in v) ? "(missing)" : k === "response" && typeof v[k] === "string" ? responseShape(v[k]) : compact(v[k]) }))];
 }
 
-/** A response shown by what matters: its first line and its size (the body follows from the path). */
-function responseShape(v: unknown): unknown {
-  if (typeof v !== "string") return v;
+/** A response shown by what matters, unquoted (it is a summary, not the value): its first line and its size. */
+function responseShape(v: string): string {
   const first = v.split(/\r?\n/)[0];
-  return `${first.length > 30 ? first.slice(0, 30) + "…" : first} (${Buffer.byteLength(v)} bytes)`;
+  return `${Buffer.byteLength(v)} bytes, first line ${JSON.stringify(first.length > 30 ? first.slice(0, 30) + "…" : first)}`;
 }
 
 /** A value in a few dozen characters: strings quoted, dates as ISO, objects as JSON. */

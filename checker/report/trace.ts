@@ -69,7 +69,7 @@ function endLabel(e: TraceEnd, t: ConnectionTrace): string {
     case "close":
       // Node's client finishes its side of the handshake, then judges the chain: refusing it, it hangs up without an alert.
       if (e.by === "client" && e.duringHandshake && t.answer?.certs && t.clientError)
-        return `your client closed${when}, no alert (its error: ${t.clientError}): Node checks the chain after the handshake and hangs up`;
+        return `your client hung up once it had the certificates, before the lab's side of the handshake was done, no alert (its error: ${t.clientError}): Node's client checks the chain when its own side is done, and refuses by hanging up`;
       if (e.by === "client" && e.duringHandshake && t.answer?.certs) return `your client closed once it had the certificates, before the lab's side of the handshake was done, no alert`;
       return e.duringHandshake ? `${who} closed${when}` : `${who} closed the connection (close_notify, FIN)`;
     case "reset":

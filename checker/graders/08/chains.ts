@@ -229,7 +229,7 @@ export async function chainCases(lab: Lab, scope: LabScope): Promise<ChainCase[]
       error: "CERT_SIGNATURE_FAILURE",
       broken: { link: 0, problem: "missing-intermediate" },
       why: "Names are free to copy: only a signature that verifies with the parent's key proves who signed. An impostor with the right name signed nothing.",
-      hint: "checkIssued compares names and key identifiers only; x.verify(parent.publicKey) checks the signature. Use both: a link is signed by its parent only if both say so.",
+      hint: "Names and key identifiers can be copied (they are all that checkIssued, or a comparison of subject and issuer, looks at): only x.verify(parent.publicKey) proves the parent's key signed this link. Signed by the next link means checkIssued and verify both say yes.",
     },
   ];
 }
