@@ -71,7 +71,7 @@ function workbook(): string {
 }
 
 describe("per-check hints", () => {
-  it.each(["02-verified-client", "03-inspect-cert", "04-self-signed-echo", "05-reject-bad-certs", "06-tls-health"])("every check of %s has a hint of its own", async (id) => {
+  it.each(["02-verified-client", "03-inspect-cert", "04-self-signed-echo", "05-reject-bad-certs", "06-tls-health", "08-chain-of-trust"])("every check of %s has a hint of its own", async (id) => {
     const grader = (await loadGrader(id)) as CodeGrader;
     const scope = lab.scope();
     const workDir = fs.mkdtempSync(path.join(temp, "env-"));
