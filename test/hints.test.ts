@@ -189,6 +189,22 @@ describe("--check", () => {
     expect(Progress.load(root).lesson(l.id)).toEqual(before);
   });
 
+  it("a report with some checks failing gives the number of the first failing one, and that number runs it", async () => {
+    const state = fs.mkdtempSync(path.join(temp, "state-"));
+    const file = brokenBody();
+    const full = await lesson(["2", "--file", file], state);
+    expect(full.exitCode).toBe(1);
+    const marks = full.stdout.split("\n").filter((l) => /^[✔✘] /.test(l));
+    const n = marks.findIndex((l) => l.startsWith("✘")) + 1;
+    expect(n).toBeGreaterThan(1);
+    expect(full.stdout).toMatch(new RegExp(`^Only that check, faster: npm run lesson 2 -- --check ${n}$`, "m"));
+    const one = await lesson(["2", "--check", String(n), "--file", file], state);
+    expect(one.stdout.split("\n").filter((l) => /^[✔✘] /.test(l))).toEqual([marks[n - 1]]);
+    // Every check failing (the stub): the numbers would help nobody, the line is left out.
+    const stub = await lesson(["2", "--file", path.join(WORKBOOK_ROOT, "stubs/02-verified-client/exercise.ts")], state);
+    expect(stub.stdout).not.toMatch(/--check/);
+  });
+
   it("no match: a one-line error saying how to see the names, exit 2", async () => {
     const r = await lesson(["2", "--grade-solution", "--check", "no such check"], temp);
     expect(r.exitCode).toBe(2);

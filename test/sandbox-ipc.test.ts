@@ -75,6 +75,11 @@ it("parseChildMessage keeps only the fields the harness sends, of the right type
   expect(parseChildMessage({ type: "inspected", id: 3, resources: ["TCPServerWrap", 7, "x".repeat(500)] })).toEqual({ type: "inspected", id: 3, resources: ["TCPServerWrap", "x".repeat(100)], openBy: [] });
   expect(parseChildMessage({ type: "inspected", id: 3, resources: [], openBy: ["tlsGet", 5, ...Array(20).fill("y".repeat(300))] })).toEqual({ type: "inspected", id: 3, resources: [], openBy: ["tlsGet", ...Array(9).fill("y".repeat(100))] });
   expect(parseChildMessage({ type: "ready", exports: { go: "function", bad: 3 }, output: 1 })).toEqual({ type: "ready", exports: { go: "function" }, output: "" });
+  // A pong about a call that timed out: its output cut to size, its connections only with valid ports.
+  const pong = parseChildMessage({ type: "pong", id: 4, output: "o".repeat(LIMITS.output + 10), connections: [{ localPort: 50000, remotePort: 8441 }, { localPort: "x", remotePort: 1 }, { localPort: 70000, remotePort: 1 }] });
+  expect(pong).toMatchObject({ type: "pong", id: 4, connections: [{ localPort: 50000, remotePort: 8441 }] });
+  expect((pong as { output: string }).output).toMatch(new RegExp(`^o{${LIMITS.output}}… \\(cut at`));
+  expect(parseChildMessage({ type: "pong", id: 5, output: 7 })).toEqual({ type: "pong", id: 5 });
   const cyclic: Record<string, unknown> = { a: "x" };
   cyclic.self = cyclic;
   expect(roughSize(cyclic)).toBeLessThan(100);

@@ -51,6 +51,25 @@ it("a function that never settles fails with a timeout, in bounded time", async 
   expect(ms).toBeLessThan(8000);
 });
 
+it("a call that times out still shows what it printed and the connection it opened", async () => {
+  // Connects with TLS, logs, and never resolves: the report of the hang carries both.
+  const source = `${SIGNATURE}
+import tls from "node:tls";
+export async function tlsGet(host: string, port = 443): Promise<TlsGetResult> {
+  return new Promise(() => {
+    const socket = tls.connect({ host, port, servername: host }, () => console.log("connected to " + host + ", now waiting"));
+    socket.on("error", () => {});
+  });
+}`;
+  const r = await gradeSource("2", source, lab, fast);
+  const first = r.tests[0];
+  expect(first.status).toBe("fail");
+  expect(first.message).toMatch(/did not finish within 1\.5 s/);
+  expect(first.output).toMatch(/^connected to [a-z0-9.-]+, now waiting/m);
+  expect(first.trace?.length).toBeGreaterThanOrEqual(1);
+  expect(first.trace![0].endpoint).toBe("good");
+});
+
 it("a synchronous endless loop is reported as a blocked event loop and killed", async () => {
   const [r, ms] = await timed(() => gradeSource("2", `${SIGNATURE}\nexport async function tlsGet(): Promise<TlsGetResult> { for (;;) {} }`, lab, fast));
   expect(r.status).toBe("fail");

@@ -17,6 +17,8 @@ interface VersionOutcome {
   version: string;
   passed: number;
   failed: number;
+  /** "file > describe > test: first line of its error", for the summary: a failure in a long log is easy to miss. */
+  failures: string[];
   steps: { name: string; ok: boolean; seconds: number }[];
 }
 
@@ -33,10 +35,29 @@ function step(node: NodeBuild, args: string[], env: NodeJS.ProcessEnv): Promise<
   });
 }
 
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  testResults?: { name: string; message?: string; assertionResults?: { status: string; fullName: string; failureMessages?: string[] }[] }[];
+}
+
+/** Each failed test as one line, its file relative to the project; a file that failed outside any test (a hook, an import) too. */
+function failuresOf(r: VitestReport): string[] {
+  const lines: string[] = [];
+  const firstLine = (text: string | undefined) => (text ?? "").split("\n").find((l) => l.trim())?.trim().slice(0, 200) ?? "";
+  for (const file of r.testResults ?? []) {
+    const name = path.relative(process.cwd(), file.name) || file.name;
+    const failed = (file.assertionResults ?? []).filter((a) => a.status === "failed");
+    for (const a of failed) lines.push(`${name} > ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+    if (!failed.length && file.message) lines.push(`${name}: ${firstLine(file.message)}`);
+  }
+  return lines;
+}
+
 async function testUnder(node: NodeBuild, o: { typecheck: boolean; solutions: boolean; vitestArgs: string[] }): Promise<VersionOutcome> {
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // what the shell set would change the Node under test
-  const outcome: VersionOutcome = { version: node.version, passed: 0, failed: 0, steps: [] };
+  const outcome: VersionOutcome = { version: node.version, passed: 0, failed: 0, failures: [], steps: [] };
   const timed = async (name: string, args: string[]): Promise<boolean> => {
     process.stdout.write(`\n── Node ${node.version}: ${name} ──\n`);
     const t = performance.now();
@@ -51,9 +72,10 @@ async function testUnder(node: NodeBuild, o: { typecheck: boolean; solutions: bo
   try {
     await timed("vitest", [path.join("node_modules", "vitest", "vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...o.vitestArgs]);
     try {
-      const r = JSON.parse(fs.readFileSync(report, "utf8")) as { numPassedTests: number; numFailedTests: number };
+      const r = JSON.parse(fs.readFileSync(report, "utf8")) as VitestReport;
       outcome.passed = r.numPassedTests;
       outcome.failed = r.numFailedTests;
+      outcome.failures = failuresOf(r);
     } catch {
       outcome.failed += 1; // vitest wrote no report: it did not run to the end
     }
@@ -107,6 +129,7 @@ async function main(argv: string[]): Promise<number> {
   for (const o of outcomes) {
     const steps = o.steps.map((s) => `${s.name} ${s.ok ? "ok" : "FAILED"} (${s.seconds} s)`).join(", ");
     process.stdout.write(`  Node ${o.version.padEnd(8)} tests ${o.passed} passed, ${o.failed} failed · ${steps}\n`);
+    for (const f of o.failures) process.stdout.write(`    failed: ${f}\n`);
   }
   const passed = outcomes.reduce((n, o) => n + o.passed, 0);
   const failed = outcomes.reduce((n, o) => n + o.failed, 0);

@@ -84,9 +84,20 @@ export function renderResult(lesson: Lesson, file: string, r: LessonResult, c = 
   } else {
     out.push(`${passed} of ${total} checks pass.`);
     out.push(o.hintKey ? `Stuck? Press ${c.cyan(o.hintKey)} for a hint.` : `Stuck? ${c.cyan(`npm run lesson ${lesson.number} -- --hint`)} shows a hint.`);
+    const first = firstFailingNumber(r);
+    if (!o.hintKey && passed > 0 && first) out.push(`Only that check, faster: ${c.cyan(`npm run lesson ${lesson.number} -- --check ${first}`)}`);
   }
   if (o.trace) out.push(...traceSection(r, c));
   return out.join("\n") + "\n";
+}
+
+/**
+ * The number --check takes for the first failing check: its place in the list above (1-based).
+ * None for a live check (--check leaves them out) or when nothing fails.
+ */
+function firstFailingNumber(r: LessonResult): number | undefined {
+  const i = r.tests.findIndex((t) => t.status === "fail" || t.status === "error");
+  return i >= 0 && !r.tests[i].name.startsWith("live: ") ? i + 1 : undefined;
 }
 
 /** --trace: each check's connections, in the order of the checks. */

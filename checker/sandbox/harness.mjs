@@ -262,7 +262,12 @@ async function runCall(msg) {
 
 process.on("message", (msg) => {
   if (msg.type === "load") return void load(msg.file);
-  if (msg.type === "ping") return send({ type: "pong", id: msg.id });
+  // A ping about a call that ran out of time also brings what it printed and the sockets it
+  // opened so far: the report of a hang shows them as it would a result's.
+  if (msg.type === "ping") {
+    const call = msg.call;
+    return send(call === undefined ? { type: "pong", id: msg.id } : { type: "pong", id: msg.id, output: outputs.get(call) ?? "", connections: connections.get(call) ?? [] });
+  }
   if (msg.type === "hosts") {
     for (const [name, address] of Object.entries(msg.hosts)) hosts.set(name.toLowerCase(), address);
     return send({ type: "hosts-set", id: msg.id });

@@ -26,7 +26,8 @@ export type ChildMessage =
   | { type: "ready"; exports: Record<string, string>; output: string }
   | { type: "load-error"; error: ErrorInfo; output: string }
   | { type: "result"; id: number; result: Settled & { then?: Settled; output: string; tls: TlsUse[]; connections: ClientConnection[] } }
-  | { type: "pong" | "hosts-set"; id: number }
+  | { type: "pong"; id: number; output?: string; connections?: ClientConnection[] }
+  | { type: "hosts-set"; id: number }
   | { type: "inspected"; id: number; resources: string[]; openBy: string[] }
   | { type: "problem"; problem: Problem }
   | { type: "flood" }
@@ -153,7 +154,11 @@ export function parseChildMessage(msg: unknown): ChildMessage | undefined {
       if (msg.then !== undefined && !then) return undefined;
       return { type: "result", id: msg.id, result: { ...first, ...(then ? { then } : {}), output: capped(msg.output, LIMITS.output) ?? "", tls, connections: clientConnections(msg.connections) } };
     }
-    case "pong":
+    case "pong": {
+      if (!isId(msg.id)) return undefined;
+      const output = capped(msg.output, LIMITS.output);
+      return { type: "pong", id: msg.id, ...(output !== undefined ? { output } : {}), ...(msg.connections !== undefined ? { connections: clientConnections(msg.connections) } : {}) };
+    }
     case "hosts-set":
       return isId(msg.id) ? { type: msg.type, id: msg.id } : undefined;
     case "inspected": {

@@ -463,14 +463,15 @@ export class Sandbox {
   private async onCallTimeout(id: number, label: string, timeoutMs: number): Promise<void> {
     const p = this.pending.get(id);
     if (!p) return;
-    const alive = await this.request({ type: "ping" }, "ping", 500, () => {
+    const alive = await this.request({ type: "ping", call: id }, "ping", 500, () => {
       this.fail({ status: "broken", reason: "blocked", message: `${label} blocked the event loop for more than ${timeoutMs / 1000} s: a synchronous endless loop?` });
     });
     if (alive?.type !== "pong" || !this.pending.has(id)) return;
     this.pending.delete(id);
     const own = this.problems.filter((pr) => pr.call === id);
     const hint = own.length ? ` (meanwhile your code raised ${describeProblem(own[own.length - 1])})` : "";
-    p.resolve({ status: "broken", reason: "timeout", message: `${label} did not finish within ${timeoutMs / 1000} s${hint}`, output: "", tls: [] });
+    // What it printed and connected so far: a hang is easier to find with them.
+    p.resolve({ status: "broken", reason: "timeout", message: `${label} did not finish within ${timeoutMs / 1000} s${hint}`, output: alive.output ?? "", tls: [], ...(alive.connections?.length ? { connections: alive.connections } : {}) });
   }
 
   /** Makes these host names resolve (for the learner's code) to the given addresses. */
