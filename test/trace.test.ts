@@ -206,7 +206,7 @@ describe("the lab's record of a connection", () => {
 
   it("keeps memory bounded: rings per private endpoint and one shared, an index that follows them", () => {
     const log = new TraceLog();
-    const rec = (clientPort: number, serverPort: number): TraceRecord => ({ endpoint: "x", server: "", client: "", bytes: { fromClient: 0, toClient: 0 }, clientPort, serverPort });
+    const rec = (clientPort: number, serverPort: number): TraceRecord => ({ endpoint: "x", server: "", client: "", bytes: { fromClient: 0, toClient: 0 }, clientPort, serverPort, openedAt: 0 });
     for (let i = 0; i < MAX_SHARED * 3; i++) log.add(rec(1024 + (i % 60000), 443), undefined);
     expect(log.size).toBe(MAX_SHARED);
     for (let i = 0; i < MAX_PER_ENDPOINT * 5; i++) log.add(rec(1024 + i, 8443), "own@abc");
@@ -315,6 +315,20 @@ describe("drawing", () => {
     expect(text).toMatch(/no alert/);
     const alerted: ConnectionTrace = { ...noSni.trace!, end: { by: "client", kind: "alert", alert: { number: 48, name: "unknown_ca" }, duringHandshake: true } };
     expect(renderTrace(alerted).join("\n")).toContain("alert 48 unknown_ca");
+  });
+});
+
+describe("how long a connection lasted", () => {
+  it("a request without Connection: close: the lab's close after its 1.5 s keep-alive is drawn with the time; a prompt one is not", async () => {
+    const kept = await connect("good", {}, (s) => s.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    expect(kept.trace!.end).toMatchObject({ by: "lab", kind: "close", duringHandshake: false });
+    expect(kept.trace!.end!.afterMs).toBeGreaterThanOrEqual(1500);
+    const drawn = (t: ConnectionTrace) => renderTrace(t).map((l) => l.replace(/^│ | *│$/g, "").trim()).join(" ");
+    expect(drawn(kept.trace!)).toMatch(/the lab closed the connection \(close_notify, FIN\) after 1\.\d s/);
+    const prompt = await connect("good", {}, (s) => s.write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    expect(prompt.trace!.end!.afterMs).toBeGreaterThanOrEqual(0);
+    // Under half a second the time changes from run to run and tells nothing: not drawn.
+    if (prompt.trace!.end!.afterMs! < 500) expect(drawn(prompt.trace!)).not.toMatch(/ after \d+\.\d s/);
   });
 });
 

@@ -319,6 +319,7 @@ export class Lab {
       bytes: { fromClient: 0, toClient: 0 },
       clientPort,
       serverPort,
+      openedAt: performance.now(),
     };
     this.traces.add(rec, name.includes("@") ? name : undefined);
     this.liveTrace.set(raw, rec);
@@ -334,7 +335,7 @@ export class Lab {
 
   /** The first ending is the one kept (a close that follows an alert is the alert's). */
   private ended(rec: TraceRecord, end: TraceEnd): void {
-    rec.end ??= end;
+    rec.end ??= { ...end, afterMs: Math.round(performance.now() - rec.openedAt) };
   }
 
   /**

@@ -51,6 +51,8 @@ export interface TraceEnd {
   duringHandshake: boolean;
   /** The lab's error code or message, as Node reported it. */
   detail?: string;
+  /** Milliseconds from the TCP connection to this end (set by the lab when it records the end). */
+  afterMs?: number;
 }
 
 /** One connection, as recorded (and as carried in TestResult.trace). */
@@ -316,6 +318,8 @@ export const MAX_SHARED = 1024;
 export interface TraceRecord extends ConnectionTrace {
   clientPort: number;
   serverPort: number;
+  /** performance.now() when the lab accepted the TCP connection. */
+  openedAt: number;
 }
 
 class Ring {
@@ -388,7 +392,7 @@ export class TraceLog {
 
 /** A record as a plain ConnectionTrace (a copy: the live one may still change). */
 export function snapshot(r: TraceRecord, client?: ClientConnection): ConnectionTrace {
-  const { clientPort: _c, serverPort: _s, ...t } = r;
+  const { clientPort: _c, serverPort: _s, openedAt: _o, ...t } = r;
   const copy: ConnectionTrace = structuredClone(t);
   if (client?.error) copy.clientError = client.error;
   return copy;

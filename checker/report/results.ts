@@ -15,7 +15,7 @@
 //
 // A third extension: a test may carry `trace`, the connections its check's calls made, as
 // the lab recorded them (ConnectionTrace, checker/lab/trace.ts: the ClientHello as received,
-// what the lab answered, how the connection ended, application bytes each way; for lesson
+// what the lab answered, how the connection ended and after how many ms, application bytes each way; for lesson
 // 04's relay, the first bytes on the wire). It is there for a failing check that made any,
 // and for every check with `npm run lesson N -- --trace`; class grading (npm run grade,
 // Gradescope) leaves it out, so results.json files keep their size. Readers of v3 ignore it.

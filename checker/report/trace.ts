@@ -84,6 +84,16 @@ function endLabel(e: TraceEnd, t: ConnectionTrace): string {
   }
 }
 
+/**
+ * How long the connection lasted, said only when that is worth a look (a keep-alive the client
+ * did not end, a wait for a timeout): under SLOW_MS, it is noise that changes every run.
+ */
+const SLOW_MS = 500;
+function after(e: TraceEnd): string {
+  if (e.afterMs === undefined || e.afterMs < SLOW_MS) return "";
+  return ` after ${(e.afterMs / 1000).toFixed(1)} s`;
+}
+
 function wireLines(out: string[], w: WireSample, who: { client: string; server: string }): void {
   const from = w.direction === "to-server" ? who.client : who.server;
   if (w.plaintext !== undefined) message(out, `${from} wrote ${Buffer.byteLength(w.plaintext)} bytes: ${JSON.stringify(w.plaintext)}`, undefined);
@@ -130,7 +140,7 @@ export function renderTrace(t: ConnectionTrace, o: { now?: Date; client?: string
     else if (finished) message(out, "no application data from your client", undefined);
     if (t.bytes.toClient) message(out, `application data: ${t.bytes.toClient} bytes${enc}`, toClient);
   }
-  if (t.end) message(out, endLabel(t.end, t), t.end.by === "client" ? toLab : toClient);
+  if (t.end) message(out, endLabel(t.end, t) + after(t.end), t.end.by === "client" ? toLab : toClient);
   else if (!t.wire && (t.hello || t.notTls)) message(out, "(still open when the check ended)", undefined);
   return out;
 }
