@@ -46,7 +46,7 @@ function failuresOf(r: VitestReport): string[] {
   const lines: string[] = [];
   const firstLine = (text: string | undefined) => (text ?? "").split("\n").find((l) => l.trim())?.trim().slice(0, 200) ?? "";
   for (const file of r.testResults ?? []) {
-    const name = path.relative(process.cwd(), file.name) || file.name;
+    const name = path.relative(WORKBOOK_ROOT, file.name) || file.name; // vitest ran there
     const failed = (file.assertionResults ?? []).filter((a) => a.status === "failed");
     for (const a of failed) lines.push(`${name} > ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
     if (!failed.length && file.message) lines.push(`${name}: ${firstLine(file.message)}`);

@@ -48,6 +48,9 @@ export interface LessonResult {
   selected?: { filter: string; ran: number; of: number };
 }
 
+/** A live check's result (checker/live names each "live: …"). */
+export const isLiveTest = (t: TestResult): boolean => t.name.startsWith("live:");
+
 /** The tests that were judged: everything but the skipped ones. */
 export const judged = (tests: TestResult[]): TestResult[] => tests.filter((t) => t.status !== "skip");
 
@@ -78,7 +81,7 @@ export function skipSummary(r: LessonResult): string | undefined {
     reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   }
   const [common] = [...reasons].sort((a, b) => b[1] - a[1]);
-  const what = skipped.every((t) => t.name.startsWith("live:")) ? "live check" : "check";
+  const what = skipped.every(isLiveTest) ? "live check" : "check";
   const head = `${skipped.length} ${what}${skipped.length === 1 ? "" : "s"} skipped`;
   if (reasons.size === 1) return `${head}: ${common[0]}`;
   const others = skipped.length - common[1];

@@ -1,7 +1,7 @@
 // The learner's view of a LessonResult: one line per check, details under each failure.
 import pc from "picocolors";
 import type { Lesson } from "../manifest.ts";
-import { countPassed, skipSummary, type LessonResult } from "./results.ts";
+import { countPassed, isLiveTest, skipSummary, type LessonResult } from "./results.ts";
 import { renderTraces } from "./trace.ts";
 
 /**
@@ -97,7 +97,7 @@ export function renderResult(lesson: Lesson, file: string, r: LessonResult, c = 
  */
 function firstFailingNumber(r: LessonResult): number | undefined {
   const i = r.tests.findIndex((t) => t.status === "fail" || t.status === "error");
-  return i >= 0 && !r.tests[i].name.startsWith("live: ") ? i + 1 : undefined;
+  return i >= 0 && !isLiveTest(r.tests[i]) ? i + 1 : undefined;
 }
 
 /** --trace: each check's connections, in the order of the checks. */

@@ -260,13 +260,18 @@ async function runCall(msg) {
   return { ...first, then };
 }
 
+/** What a call has printed and connected so far: sent with its result, or when it runs out of time. */
+function gatheredSoFar(id) {
+  return { output: outputs.get(id) ?? "", connections: connections.get(id) ?? [] };
+}
+
 process.on("message", (msg) => {
   if (msg.type === "load") return void load(msg.file);
   // A ping about a call that ran out of time also brings what it printed and the sockets it
   // opened so far: the report of a hang shows them as it would a result's.
   if (msg.type === "ping") {
     const call = msg.call;
-    return send(call === undefined ? { type: "pong", id: msg.id } : { type: "pong", id: msg.id, output: outputs.get(call) ?? "", connections: connections.get(call) ?? [] });
+    return send(call === undefined ? { type: "pong", id: msg.id } : { type: "pong", id: msg.id, ...gatheredSoFar(call) });
   }
   if (msg.type === "hosts") {
     for (const [name, address] of Object.entries(msg.hosts)) hosts.set(name.toLowerCase(), address);
@@ -280,7 +285,7 @@ process.on("message", (msg) => {
     callNames.set(msg.id, String(msg.fn));
     calls.run(msg.id, async () => {
       const result = await runCall(msg);
-      reply({ type: "result", id: msg.id, ...result, output: outputs.get(msg.id) ?? "", tls: tlsUse.get(msg.id) ?? [], connections: connections.get(msg.id) ?? [] });
+      reply({ type: "result", id: msg.id, ...result, ...gatheredSoFar(msg.id), tls: tlsUse.get(msg.id) ?? [] });
       outputs.delete(msg.id);
       tlsUse.delete(msg.id);
       connections.delete(msg.id);
